@@ -1,0 +1,22 @@
+import neostandard from 'neostandard'
+
+// One-way dependencies (STYLE.md): a wrong import fails `npm run lint`.
+const restrict = (files, patterns) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns }] }
+})
+const ours = (...folders) => folders.map(f => ({ group: [`**/${f}/*`, `../${f}/*`, `./${f}/*`], message: `this folder must not import ${f}/` }))
+
+const importBoundaries = [
+  restrict(['service/src/probe/**'], ours('lifecycle', 'power', 'store', 'http', 'traefik')),
+  restrict(['service/src/power/**'], ours('lifecycle', 'probe', 'store', 'http', 'traefik')),
+  restrict(['service/src/store/**'], ours('lifecycle', 'probe', 'power', 'http', 'traefik')),
+  restrict(['service/src/lifecycle/**'], ours('http', 'traefik')),
+  restrict(['service/src/config/**'], ours('lifecycle', 'probe', 'power', 'store', 'http'))
+]
+
+export default [
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**'] },
+  ...neostandard({ ts: true }),
+  ...importBoundaries
+]

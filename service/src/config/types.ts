@@ -1,0 +1,95 @@
+/**
+ * The configuration as the rest of Hall sees it: normalised (flat form expanded, MACs canonical,
+ * hosts lower-case), units converted to milliseconds once, and frozen. `config/load.ts` builds it.
+ */
+export type Policy = 'always_on' | 'scheduled' | 'on_demand'
+
+export interface RelayConfig {
+  readonly name: string
+  readonly host: string
+  readonly port: number
+  readonly user: string
+  readonly privateKeyFile: string
+  /** `SHA256:<base64>` as `ssh-keygen -lf` prints it, or the explicit opt-out. */
+  readonly hostKeySha256: string | 'insecure-accept-any'
+  /** Whole-command deadline: connect, handshake, run, exit. */
+  readonly commandTimeoutMs: number
+}
+
+export type WakeConfig =
+  | {
+    readonly method: 'udp'
+    readonly broadcast: string
+    readonly port: number
+    /** SecureOn password as 6 bytes, or null. */
+    readonly secureOn: Buffer | null
+  }
+  | {
+    readonly method: 'ssh'
+    readonly relay: RelayConfig
+    /** Template with `{mac}`, `{ip}`, `{broadcast}` placeholders. */
+    readonly command: string
+    readonly broadcast: string
+  }
+
+export type StatusMatcher =
+  | { readonly kind: 'codes', readonly codes: readonly number[] }
+  | { readonly kind: 'class', readonly hundreds: number } // "2xx" -> 2
+  | { readonly kind: 'below', readonly limit: number } // implicit upstream check: any status < 500
+
+export type HealthCheck =
+  | { readonly type: 'ping', readonly host: string }
+  | { readonly type: 'tcp', readonly host: string, readonly port: number }
+  | {
+    readonly type: 'http'
+    readonly url: string
+    readonly expectStatus: StatusMatcher
+    readonly expectBody: string | null
+    /** Self-signed certificates are the norm on LAN servers. */
+    readonly insecureTls: boolean
+  }
+
+export interface ShutdownConfig { readonly relay: RelayConfig, readonly command: string }
+
+export interface ScheduleWindow {
+  readonly days: readonly Weekday[]
+  /** Minutes after local midnight. */
+  readonly fromMinute: number
+  readonly toMinute: number
+}
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'
+export interface ScheduleConfig { readonly timezone: string, readonly windows: readonly ScheduleWindow[] }
+
+export interface PowerConfig { readonly onWatts: number, readonly offWatts: number }
+
+export interface ServerConfig {
+  readonly name: string
+  readonly ip: string
+  /** Canonical `aa:bb:cc:dd:ee:ff`. */
+  readonly mac: string
+  readonly policy: Policy
+  readonly wake: WakeConfig
+  /** Never empty: a server without checks gets a TCP check and an HTTP check on its upstreams. */
+  readonly health: readonly HealthCheck[]
+  readonly probeIntervalMs: number
+  readonly probeTimeoutMs: number
+  readonly wakeTimeoutMs: number
+  readonly idleShutdownMs: number | null
+  readonly shutdown: ShutdownConfig | null
+  readonly schedule: ScheduleConfig | null
+  readonly power: PowerConfig | null
+}
+
+export interface DomainConfig {
+  /** Lower-case host name without port. */
+  readonly host: string
+  readonly server: string
+  readonly upstream: string
+  readonly listed: boolean
+}
+
+export interface HallConfig {
+  readonly servers: ReadonlyMap<string, ServerConfig>
+  readonly relays: ReadonlyMap<string, RelayConfig>
+  readonly domains: ReadonlyMap<string, DomainConfig>
+}

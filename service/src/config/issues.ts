@@ -1,0 +1,89 @@
+import type { z } from 'zod'
+
+/** One problem in `domains.json`, ready to print: where, and what is wrong. */
+export interface ConfigProblem { path: string, message: string }
+
+type Issue = z.core.$ZodIssue
+type Key = PropertyKey
+
+/** `domains["testing.audit-io.fr"].wake_timeout_seconds`, `servers.erp.health[0].url` */
+export function toJsonPath (path: readonly Key[]): string {
+  if (path.length === 0) return '(top level)'
+  return path.map((key, i) => {
+    if (typeof key === 'number') return `[${key}]`
+    const text = String(key)
+    if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(text)) return i === 0 ? text : `.${text}`
+    return `[${JSON.stringify(text)}]`
+  }).join('')
+}
+
+/** Turns zod issues into one line each, with values quoted from the file and typos explained. */
+export function describeIssues (issues: readonly Issue[], input: unknown, knownKeys: ReadonlySet<string>, base: readonly Key[] = []): ConfigProblem[] {
+  return issues.flatMap(issue => describeIssue(issue, input, knownKeys, base))
+}
+
+function describeIssue (issue: Issue, input: unknown, knownKeys: ReadonlySet<string>, base: readonly Key[]): ConfigProblem[] {
+  const path = [...base, ...issue.path]
+  switch (issue.code) {
+    case 'invalid_union': {
+      // The branch with the fewest complaints is the one the author meant (flat or full domain form).
+      const branches = issue.errors.filter(b => b.length > 0)
+      if (branches.length === 0) return [{ path: toJsonPath(path), message: issue.message }]
+      const best = branches.reduce((a, b) => (b.length < a.length ? b : a))
+      return describeIssues(best, input, knownKeys, path)
+    }
+    case 'unrecognized_keys':
+      return issue.keys.map(key => ({ path: toJsonPath([...path, key]), message: `unknown key${suggest(key, knownKeys)}` }))
+    case 'invalid_type': {
+      const value = valueAt(input, path)
+      if (value === undefined) return [{ path: toJsonPath(path), message: 'is required' }]
+      const custom = issue.message.startsWith('Invalid input') ? `expected ${article(issue.expected)}` : issue.message
+      return [{ path: toJsonPath(path), message: `${custom}, got ${show(value)}` }]
+    }
+    default: {
+      const value = valueAt(input, path)
+      const got = value === undefined || typeof value === 'object' ? '' : `, got ${show(value)}`
+      return [{ path: toJsonPath(path), message: `${issue.message}${got}` }]
+    }
+  }
+}
+
+function valueAt (input: unknown, path: readonly Key[]): unknown {
+  let cursor: unknown = input
+  for (const key of path) {
+    if (cursor === null || typeof cursor !== 'object') return undefined
+    cursor = (cursor as Record<Key, unknown>)[key]
+  }
+  return cursor
+}
+
+function show (value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text
+}
+
+function article (expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`
+}
+
+function suggest (key: string, known: ReadonlySet<string>): string {
+  let best: string | undefined
+  let bestDistance = 3 // more than two edits away is not a typo
+  for (const candidate of known) {
+    const d = editDistance(key.toLowerCase(), candidate)
+    if (d < bestDistance) { best = candidate; bestDistance = d }
+  }
+  return best === undefined ? '' : ` (did you mean "${best}"?)`
+}
+
+function editDistance (a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.length]!
+}

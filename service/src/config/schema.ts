@@ -1,0 +1,131 @@
+import { z } from 'zod'
+import { normalizeMac } from './mac.js'
+
+/**
+ * The shape of `domains.json`: the single source of truth. `schemas/domains.schema.json` is
+ * generated from it (`npm run schema`) and a test fails when the two drift.
+ * Objects are strict: a typo such as `wol_polcy` must fail, not silently disable a policy.
+ */
+
+const ipv4 = z.ipv4({ error: 'expected an IPv4 address such as 192.168.1.20' })
+const port = z.int().min(1).max(65535)
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, { error: 'expected a name of letters, digits, "-" or "_"' })
+const hostName = z.string().min(1).max(253)
+  .regex(/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, { error: 'expected a host name such as app.example.com' })
+const host = z.union([ipv4, hostName], { error: 'expected an IPv4 address or a host name' })
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an absolute http:// or https:// URL' })
+const mac = z.string().refine(v => normalizeMac(v) !== null, { error: 'expected a MAC address such as AA:BB:CC:DD:EE:FF' })
+const time = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, { error: 'expected a time "HH:MM" (24-hour)' })
+const timezone = z.string().refine(isTimeZone, { error: 'expected an IANA time zone such as Europe/Paris' })
+
+export const policySchema = z.enum(['always_on', 'scheduled', 'on_demand'])
+
+export const relaySchema = z.strictObject({
+  host,
+  port: port.default(22),
+  user: z.string().min(1),
+  private_key_file: z.string().min(1).describe('Path of the private key file (never the key itself)'),
+  host_key_sha256: z.union([
+    z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, { error: 'expected the fingerprint as `ssh-keygen -lf` prints it: SHA256:<43 characters>' }),
+    z.literal('insecure-accept-any')
+  ]).describe('Pinned host key; "insecure-accept-any" disables pinning explicitly'),
+  command_timeout_seconds: z.number().positive().max(600).default(30)
+})
+
+const udpWakeSchema = z.strictObject({
+  method: z.literal('udp'),
+  broadcast: ipv4.default('255.255.255.255'),
+  port: port.default(9),
+  secureon: mac.optional().describe('SecureOn password, written like a MAC address')
+})
+const sshWakeSchema = z.strictObject({
+  method: z.literal('ssh'),
+  relay: name,
+  command: z.string().min(1).default('wakeonlan -i {broadcast} {mac}')
+    .describe('Run on the relay; placeholders {mac}, {ip}, {broadcast}'),
+  broadcast: ipv4.default('255.255.255.255')
+})
+export const wakeSchema = z.discriminatedUnion('method', [udpWakeSchema, sshWakeSchema])
+
+export const expectStatusSchema = z.union([
+  z.int().min(100).max(599),
+  z.array(z.int().min(100).max(599)).min(1),
+  z.string().regex(/^[1-5]xx$/, { error: 'expected a status class such as "2xx"' })
+])
+
+export const healthCheckSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('ping'), host: host.optional() }),
+  z.strictObject({ type: z.literal('tcp'), host: host.optional(), port }),
+  z.strictObject({
+    type: z.literal('http'),
+    url: httpUrl,
+    expect_status: expectStatusSchema.default(200),
+    expect_body: z.string().min(1).optional(),
+    insecure_tls: z.boolean().default(false)
+  })
+])
+
+export const weekdaySchema = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])
+export const scheduleSchema = z.strictObject({
+  timezone,
+  windows: z.array(z.strictObject({ days: z.array(weekdaySchema).min(1), from: time, to: time })).min(1)
+})
+
+export const serverSchema = z.strictObject({
+  ip: ipv4,
+  mac,
+  policy: policySchema.default('on_demand'),
+  wake: wakeSchema.default({ method: 'udp', broadcast: '255.255.255.255', port: 9 }),
+  health: z.array(healthCheckSchema).default([]),
+  probe_interval_seconds: z.number().min(1).max(3600).default(10),
+  probe_timeout_seconds: z.number().min(0.1).max(30).default(2),
+  wake_timeout_seconds: z.number().min(5).max(3600).default(120),
+  idle_shutdown_minutes: z.number().min(1).max(10080).optional(),
+  shutdown: z.strictObject({ relay: name, command: z.string().min(1) }).optional(),
+  schedule: scheduleSchema.optional(),
+  power: z.strictObject({ on_watts: z.number().min(0), off_watts: z.number().min(0) }).optional()
+})
+
+export const domainSchema = z.strictObject({
+  server: name,
+  upstream: httpUrl.describe('Where the proxy sends live traffic'),
+  listed: z.boolean().default(true).describe('Shown on Hall\'s home page')
+})
+
+/** The original deployment's form: a domain that defines its own server. */
+export const flatDomainSchema = z.strictObject({
+  server_ip: ipv4,
+  server_mac: mac,
+  wol_policy: policySchema,
+  wake_timeout_seconds: z.number().min(5).max(3600).default(120),
+  idle_shutdown_minutes: z.number().min(1).max(10080).optional(),
+  redirect_url: httpUrl.describe('Upstream of the domain'),
+  listed: z.boolean().default(true)
+})
+
+export const domainsFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  relays: z.record(name, relaySchema).default({}),
+  servers: z.record(name, serverSchema).default({}),
+  domains: z.record(hostName, z.union([domainSchema, flatDomainSchema]))
+})
+
+export type DomainsFile = z.output<typeof domainsFileSchema>
+export type ServerEntry = z.output<typeof serverSchema>
+export type RelayEntry = z.output<typeof relaySchema>
+export type FlatDomainEntry = z.output<typeof flatDomainSchema>
+
+function isTimeZone (value: string): boolean {
+  try {
+    Intl.DateTimeFormat('en', { timeZone: value })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Every key the file may use, for "did you mean" hints on typos. */
+export const knownKeys: ReadonlySet<string> = new Set([
+  domainsFileSchema, relaySchema, udpWakeSchema, sshWakeSchema, serverSchema, domainSchema, flatDomainSchema,
+  scheduleSchema, ...healthCheckSchema.options
+].flatMap(s => Object.keys(s.shape)).concat(['days', 'from', 'to', 'on_watts', 'off_watts', 'relay', 'command']))

@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { Client, type ClientChannel } from 'ssh2'
+import type { RelayConfig } from '../config/types.js'
+import { HallError } from '../errors.js'
+
+export interface SshCommandResult {
+  exitCode: number | null
+  exitSignal: string | null
+  stdout: string
+  stderr: string
+  durationMs: number
+}
+
+/** Output kept per stream: enough for a diagnosis, bounded so a chatty command cannot grow memory. */
+const OUTPUT_LIMIT_BYTES = 4096
+
+/** The fingerprint exactly as `ssh-keygen -lf` prints it: unpadded base64 of SHA-256 over the key blob. */
+export function sha256Fingerprint (hostKey: Buffer): string {
+  return 'SHA256:' + createHash('sha256').update(hostKey).digest('base64').replace(/=+$/, '')
+}
+
+class CappedOutput {
+  private readonly chunks: Buffer[] = []
+  private size = 0
+  push (chunk: Buffer): void {
+    if (this.size >= OUTPUT_LIMIT_BYTES) return
+    const part = chunk.subarray(0, OUTPUT_LIMIT_BYTES - this.size)
+    this.chunks.push(part)
+    this.size += part.length
+  }
+
+  text (): string { return Buffer.concat(this.chunks).toString('utf8') }
+}
+
+async function readKey (relay: RelayConfig): Promise<Buffer> {
+  try {
+    return await readFile(relay.privateKeyFile)
+  } catch (err) {
+    // name the file, never its contents
+    const why = (err as NodeJS.ErrnoException).code ?? 'unreadable'
+    throw new HallError('HALL_ERR_SSH_KEY_FILE', `cannot read private key file ${relay.privateKeyFile} for relay "${relay.name}" (${why})`,
+      { relay: relay.name, file: relay.privateKeyFile }, err)
+  }
+}
+
+/**
+ * Runs one command on a relay with its host key pinned. A non-zero exit is a value; the deadline
+ * `relay.commandTimeoutMs` covers connect, handshake, run and exit.
+ */
+export async function runSshCommand (relay: RelayConfig, command: string, signal?: AbortSignal): Promise<SshCommandResult> {
+  signal?.throwIfAborted()
+  const privateKey = await readKey(relay)
+  signal?.throwIfAborted()
+  const target = `${relay.user}@${relay.host}:${relay.port} (relay "${relay.name}")`
+  const started = performance.now()
+  const client = new Client()
+  let presented: string | null = null
+  let hostKeyRefused = false
+
+  return await new Promise<SshCommandResult>((resolve, reject) => {
+    let settled = false
+    const finish = (err: Error | null, result?: SshCommandResult): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(deadline)
+      signal?.removeEventListener('abort', onAbort)
+      client.destroy()
+      if (err !== null) reject(err)
+      else resolve(result as SshCommandResult)
+    }
+    const deadline = setTimeout(() => {
+      finish(new HallError('HALL_ERR_SSH_DEADLINE',
+        `no answer from ${target} within ${relay.commandTimeoutMs} ms (connect, handshake, command and exit); connection dropped`,
+        { relay: relay.name, timeoutMs: relay.commandTimeoutMs }))
+    }, relay.commandTimeoutMs)
+    const onAbort = (): void => finish(signal?.reason instanceof Error ? signal.reason : new Error('aborted'))
+    signal?.addEventListener('abort', onAbort, { once: true })
+
+    client.on('error', (err: Error & { level?: string }) => finish(classify(err)))
+    client.on('close', () => finish(new HallError('HALL_ERR_SSH_CONNECT', `connection to ${target} closed before the command finished`, { relay: relay.name })))
+    client.on('ready', () => {
+      client.exec(command, (err, stream) => {
+        if (err != null) {
+          finish(new HallError('HALL_ERR_SSH_CONNECT', `${target} refused to run the command: ${err.message}`, { relay: relay.name }, err))
+          return
+        }
+        collect(stream)
+      })
+    })
+
+    const collect = (stream: ClientChannel): void => {
+      const stdout = new CappedOutput()
+      const stderr = new CappedOutput()
+      let exitCode: number | null = null
+      let exitSignal: string | null = null
+      stream.on('data', (c: Buffer) => stdout.push(c))
+      stream.stderr.on('data', (c: Buffer) => stderr.push(c))
+      // 'exit' carries (code) or (null, signalName); 'close' comes after all output
+      stream.on('exit', (code: number | null, sig?: string) => {
+        exitCode = typeof code === 'number' ? code : null
+        exitSignal = sig ?? null
+      })
+      stream.on('close', () => finish(null, {
+        exitCode,
+        exitSignal,
+        stdout: stdout.text(),
+        stderr: stderr.text(),
+        durationMs: Math.round(performance.now() - started)
+      }))
+    }
+
+    const classify = (err: Error & { level?: string }): Error => {
+      if (hostKeyRefused) {
+        return new HallError('HALL_ERR_SSH_HOST_KEY_MISMATCH',
+          `host key of ${target} is ${presented ?? 'unknown'}, expected ${relay.hostKeySha256}; refusing to run the command`,
+          { relay: relay.name, expected: relay.hostKeySha256, presented }, err)
+      }
+      switch (err.level) {
+        case 'client-authentication':
+          return new HallError('HALL_ERR_SSH_AUTH', `${target} rejected the key in ${relay.privateKeyFile}`, { relay: relay.name }, err)
+        case 'client-timeout':
+          return new HallError('HALL_ERR_SSH_DEADLINE', `handshake with ${target} timed out`, { relay: relay.name }, err)
+        default:
+          // key-parse errors come from ssh2 with the same message for any key, never key material
+          if (/private key|passphrase/i.test(err.message)) {
+            return new HallError('HALL_ERR_SSH_KEY_FILE', `cannot use private key file ${relay.privateKeyFile} for relay "${relay.name}": ${err.message}`, { relay: relay.name, file: relay.privateKeyFile }, err)
+          }
+          return new HallError('HALL_ERR_SSH_CONNECT', `cannot connect to ${target}: ${err.message}`, { relay: relay.name }, err)
+      }
+    }
+
+    try {
+      client.connect({
+        host: relay.host,
+        port: relay.port,
+        username: relay.user,
+        privateKey,
+        // our own timer is the deadline; this only keeps ssh2's default (20 s) from firing first
+        readyTimeout: relay.commandTimeoutMs + 1000,
+        hostVerifier: (key: Buffer) => {
+          presented = sha256Fingerprint(key)
+          if (relay.hostKeySha256 === 'insecure-accept-any') return true
+          hostKeyRefused = presented !== relay.hostKeySha256
+          return !hostKeyRefused
+        }
+      })
+    } catch (err) {
+      finish(classify(err as Error))
+    }
+  })
+}

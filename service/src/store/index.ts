@@ -1,0 +1,43 @@
+import type Database from 'better-sqlite3'
+import { openStore } from './db.js'
+import { createServerStates, type ServerStates } from './server-states.js'
+import { createTransitions, type Transitions } from './transitions.js'
+import { createWakes, type Wakes } from './wakes.js'
+import { createEvents, type Events } from './events.js'
+import { createActivity, type Activity } from './activity.js'
+
+export type { PersistedServerState, ServerStates } from './server-states.js'
+export type { TransitionInput, TransitionRecord, Transitions } from './transitions.js'
+export type { WakeRecord, WakeTrigger, WakeMethod, WakeOutcome, WakeFinalOutcome, Wakes } from './wakes.js'
+export type { EventLevel, EventInput, EventRecord, Events } from './events.js'
+export type { ActivityRow, Activity } from './activity.js'
+export { pruneOlderThan, type PruneCounts } from './prune.js'
+
+export interface HallStore {
+  db: Database.Database
+  serverStates: ServerStates
+  transitions: Transitions
+  wakes: Wakes
+  events: Events
+  activity: Activity
+  close (): void
+}
+
+/** Opens the database once and builds every table family over it; main.ts owns the result. */
+export function openHallStore (file: string): HallStore {
+  const db = openStore(file)
+  return {
+    db,
+    serverStates: createServerStates(db),
+    transitions: createTransitions(db),
+    wakes: createWakes(db),
+    events: createEvents(db),
+    activity: createActivity(db),
+    close () {
+      if (!db.open) return // closing twice (shutdown hook and test cleanup) is harmless
+      // SQLite's advice for long-lived connections: refresh planner statistics on the way out
+      db.pragma('optimize')
+      db.close()
+    }
+  }
+}

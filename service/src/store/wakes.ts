@@ -1,0 +1,130 @@
+import type Database from 'better-sqlite3'
+
+export type WakeTrigger = 'request' | 'api' | 'schedule' | 'watchdog' | 'external'
+export type WakeMethod = 'udp' | 'ssh' | 'none'
+export type WakeOutcome = 'pending' | 'running' | 'failed' | 'timeout' | 'cancelled'
+export type WakeFinalOutcome = Exclude<WakeOutcome, 'pending'>
+
+/** One wake attempt, one row: each timestamp is null until that step happened. */
+export interface WakeRecord {
+  id: number
+  server: string
+  trigger: WakeTrigger
+  method: WakeMethod
+  requestedAt: number
+  sentAt: number | null
+  packetsSent: number | null
+  exitCode: number | null
+  stderr: string | null
+  aliveAt: number | null
+  runningAt: number | null
+  finishedAt: number | null
+  outcome: WakeOutcome
+  errorCode: string | null
+  errorMessage: string | null
+}
+
+export interface WakeStart { server: string, trigger: WakeTrigger, method: WakeMethod, requestedAt: number }
+export interface WakeSent { at: number, packetsSent: number, exitCode: number | null, stderr: string | null }
+export interface WakeFinish { outcome: WakeFinalOutcome, at: number, errorCode?: string, errorMessage?: string }
+
+export interface Wakes {
+  /** Returns the new wake's id; its outcome is 'pending' until finish(). */
+  begin (w: WakeStart): number
+  markSent (id: number, s: WakeSent): void
+  /** Keeps the first time the host answered: later calls do nothing. */
+  markAlive (id: number, at: number): void
+  markRunning (id: number, at: number): void
+  /** A wake finishes once: finishing one that is no longer pending does nothing. */
+  finish (id: number, f: WakeFinish): void
+  get (id: number): WakeRecord | null
+  latest (server: string): WakeRecord | null
+  /** Wakes still in flight, any server, oldest first. */
+  pending (): WakeRecord[]
+  /** Newest first. */
+  recent (server: string, limit: number): WakeRecord[]
+  /** Request-to-RUNNING times of Hall's own successful wakes, newest first. */
+  bootDurationsMs (server: string, limit: number): number[]
+  /** Wakes requested since `sinceMs`, counted by outcome; every outcome is present, 0 if none. */
+  countByOutcome (server: string, sinceMs: number): Record<WakeOutcome, number>
+}
+
+const stderrMaxBytes = 4096
+const truncatedMark = '\n[truncated]'
+
+const columns = `id, server, trigger, method, requested_at AS requestedAt, sent_at AS sentAt,
+  packets_sent AS packetsSent, exit_code AS exitCode, stderr, alive_at AS aliveAt, running_at AS runningAt,
+  finished_at AS finishedAt, outcome, error_code AS errorCode, error_message AS errorMessage`
+
+export function createWakes (db: Database.Database): Wakes {
+  const insert = db.prepare<[WakeStart]>(`
+    INSERT INTO wakes (server, trigger, method, requested_at) VALUES (@server, @trigger, @method, @requestedAt)`)
+  const updateSent = db.prepare<[number, number, number | null, string | null, number]>(
+    'UPDATE wakes SET sent_at = ?, packets_sent = ?, exit_code = ?, stderr = ? WHERE id = ?')
+  const updateAlive = db.prepare<[number, number]>(
+    'UPDATE wakes SET alive_at = ? WHERE id = ? AND alive_at IS NULL')
+  const updateRunning = db.prepare<[number, number]>('UPDATE wakes SET running_at = ? WHERE id = ?')
+  const updateFinish = db.prepare<[string, number, string | null, string | null, number]>(`
+    UPDATE wakes SET outcome = ?, finished_at = ?, error_code = ?, error_message = ?
+    WHERE id = ? AND outcome = 'pending'`)
+  const selectById = db.prepare<[number], WakeRecord>(`SELECT ${columns} FROM wakes WHERE id = ?`)
+  // id breaks ties between wakes requested in the same millisecond
+  const selectRecent = db.prepare<[string, number], WakeRecord>(
+    `SELECT ${columns} FROM wakes WHERE server = ? ORDER BY requested_at DESC, id DESC LIMIT ?`)
+  const selectPending = db.prepare<[], WakeRecord>(
+    `SELECT ${columns} FROM wakes WHERE outcome = 'pending' ORDER BY requested_at, id`)
+  const selectDurations = db.prepare<[string, number], { ms: number }>(`
+    SELECT running_at - requested_at AS ms FROM wakes
+    WHERE server = ? AND outcome = 'running' AND trigger <> 'external' AND running_at IS NOT NULL
+    ORDER BY requested_at DESC, id DESC LIMIT ?`)
+  const selectCounts = db.prepare<[string, number], { outcome: WakeOutcome, n: number }>(
+    'SELECT outcome, count(*) AS n FROM wakes WHERE server = ? AND requested_at >= ? GROUP BY outcome')
+
+  return {
+    begin (w) {
+      return Number(insert.run(w).lastInsertRowid)
+    },
+    markSent (id, s) {
+      updateSent.run(s.at, s.packetsSent, s.exitCode, s.stderr === null ? null : truncateUtf8(s.stderr), id)
+    },
+    markAlive (id, at) {
+      updateAlive.run(at, id)
+    },
+    markRunning (id, at) {
+      updateRunning.run(at, id)
+    },
+    finish (id, f) {
+      updateFinish.run(f.outcome, f.at, f.errorCode ?? null, f.errorMessage ?? null, id)
+    },
+    get (id) {
+      return selectById.get(id) ?? null
+    },
+    latest (server) {
+      return selectRecent.get(server, 1) ?? null
+    },
+    pending () {
+      return selectPending.all()
+    },
+    recent (server, limit) {
+      return selectRecent.all(server, limit)
+    },
+    bootDurationsMs (server, limit) {
+      return selectDurations.all(server, limit).map(r => r.ms)
+    },
+    countByOutcome (server, sinceMs) {
+      const counts: Record<WakeOutcome, number> = { pending: 0, running: 0, failed: 0, timeout: 0, cancelled: 0 }
+      for (const r of selectCounts.all(server, sinceMs)) counts[r.outcome] = r.n
+      return counts
+    }
+  }
+}
+
+/** At most 4 KiB of UTF-8, cut on a character boundary, marked when cut: a relay can print a lot. */
+function truncateUtf8 (text: string): string {
+  const bytes = Buffer.from(text, 'utf8')
+  if (bytes.length <= stderrMaxBytes) return text
+  let end = stderrMaxBytes - Buffer.byteLength(truncatedMark)
+  // 0b10xxxxxx is a continuation byte: step back to the start of the character it belongs to
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--
+  return bytes.subarray(0, end).toString('utf8') + truncatedMark
+}

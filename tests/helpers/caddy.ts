@@ -1,0 +1,122 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
+import { freePort } from './free-port.ts'
+
+// Caddy stands in for Traefik in e2e tests: its forward_auth asks Hall, then reverse_proxy
+// sends allowed requests upstream (see shared reference, section 9, for how 2.6.2 differs).
+
+export interface CaddyOptions {
+  authUrl: string // Hall's base URL, e.g. 'http://127.0.0.1:PORT'
+  upstream: string // 'http://127.0.0.1:PORT'
+  copyHeaders?: string[]
+}
+
+export interface RunningCaddy {
+  port: number
+  url: string
+  stop (): Promise<void>
+}
+
+const START_TIMEOUT_MS = 10_000
+
+export function caddyAvailable (): boolean {
+  return spawnSync('caddy', ['version'], { stdio: 'ignore' }).status === 0
+}
+
+export async function startCaddy (opts: CaddyOptions): Promise<RunningCaddy> {
+  const dir = await mkdtemp(join(tmpdir(), 'hall-caddy-'))
+  try {
+    // freePort closes its socket before caddy binds, so another process may win the port: retry
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort()
+      try {
+        return await launch(dir, port, opts)
+      } catch (err) {
+        if (attempt >= 3 || !/address already in use/i.test(String(err))) throw err
+      }
+    }
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true })
+    throw err
+  }
+}
+
+async function launch (dir: string, port: number, opts: CaddyOptions): Promise<RunningCaddy> {
+  const file = join(dir, 'Caddyfile')
+  await writeFile(file, caddyfile(port, opts))
+  const child = spawn('caddy', ['run', '--config', file, '--adapter', 'caddyfile'], {
+    cwd: dir,
+    // caddy writes autosave.json and certificates under these; keep them out of the real home
+    env: { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let output = ''
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => { output += s })
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => { output += s })
+  const killOnExit = (): void => { child.kill('SIGKILL') } // never leave caddy behind a crashed test run
+  process.once('exit', killOnExit)
+  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
+
+  const stop = async (): Promise<void> => {
+    process.off('exit', killOnExit)
+    await terminate(child, exited)
+    await rm(dir, { recursive: true, force: true })
+  }
+
+  const deadline = Date.now() + START_TIMEOUT_MS
+  // the log line rules out a stranger that grabbed the port after freePort (caddy then exits)
+  while (!(output.includes('serving initial configuration') && await accepts(port))) {
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
+      process.off('exit', killOnExit)
+      await terminate(child, exited)
+      throw new Error(`caddy did not start listening on 127.0.0.1:${port} (exit ${child.exitCode ?? child.signalCode ?? 'none'}):\n${output}`)
+    }
+    await delay(25)
+  }
+  return { port, url: `http://127.0.0.1:${port}`, stop }
+}
+
+function caddyfile (port: number, opts: CaddyOptions): string {
+  const copy = opts.copyHeaders !== undefined && opts.copyHeaders.length > 0
+    ? `\n\t\tcopy_headers ${opts.copyHeaders.join(' ')}`
+    : ''
+  // `persist_config off` is not accepted by 2.6.2; the XDG dirs keep autosave in the temp dir
+  return `{
+\tadmin off
+\tauto_https off
+}
+http://:${port} {
+\tbind 127.0.0.1
+\tforward_auth ${hostPort(opts.authUrl)} {
+\t\turi /forward-auth${copy}
+\t}
+\treverse_proxy ${hostPort(opts.upstream)}
+}
+`
+}
+
+function hostPort (url: string): string {
+  const u = new URL(url)
+  if (u.protocol !== 'http:') throw new Error(`caddy helper: only http:// upstreams, got ${url}`)
+  return u.host
+}
+
+async function accepts (port: number): Promise<boolean> {
+  return await new Promise(resolve => {
+    const s = connect({ port, host: '127.0.0.1' })
+    s.once('connect', () => { s.destroy(); resolve(true) })
+    s.once('error', () => resolve(false))
+  })
+}
+
+async function terminate (child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+  await exited
+  clearTimeout(timer)
+}

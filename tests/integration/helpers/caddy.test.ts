@@ -1,0 +1,65 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createServer, type IncomingHttpHeaders, type RequestListener } from 'node:http'
+import { request } from 'undici'
+import { caddyAvailable, startCaddy } from '../../helpers/caddy.ts'
+
+// Proves the e2e proxy harness with two tiny node servers standing in for Hall and the upstream.
+
+async function serve (t: { after: (fn: () => Promise<void>) => void }, handler: RequestListener): Promise<string> {
+  const srv = createServer(handler)
+  await new Promise<void>(resolve => srv.listen(0, '127.0.0.1', resolve))
+  t.after(async () => {
+    srv.closeAllConnections()
+    await new Promise<void>(resolve => srv.close(() => resolve()))
+  })
+  const addr = srv.address()
+  assert.ok(addr !== null && typeof addr === 'object')
+  return `http://127.0.0.1:${addr.port}`
+}
+
+const skip = caddyAvailable() ? false : 'caddy is not installed (bash deploy/install-test-deps.sh)'
+
+test('forward_auth: a 200 lets the request through to the upstream with copied headers; a 302 reaches the client', { skip }, async (t) => {
+  const authSeen: IncomingHttpHeaders[] = []
+  const authUrl = await serve(t, (req, res) => {
+    authSeen.push(req.headers)
+    if (req.headers['x-forwarded-uri']?.startsWith('/asleep') === true) {
+      res.writeHead(302, { location: 'http://hall.test/waiting/app.hall.test?to=x' }).end()
+      return
+    }
+    res.writeHead(200, { 'x-hall-user': 'alice' }).end()
+  })
+  const upstream = await serve(t, (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify({ url: req.url, user: req.headers['x-hall-user'] ?? null }))
+  })
+  const caddy = await startCaddy({ authUrl, upstream, copyHeaders: ['X-Hall-User'] })
+  t.after(() => caddy.stop())
+  assert.equal(caddy.url, `http://127.0.0.1:${caddy.port}`)
+
+  // undici's request (unlike fetch) sends our Host header, as a browser at app.hall.test would
+  const ok = await request(`${caddy.url}/page?x=1`, { headers: { host: 'app.hall.test', 'x-hall-user': 'mallory' } })
+  assert.equal(ok.statusCode, 200)
+  assert.deepEqual(await ok.body.json(), { url: '/page?x=1', user: 'alice' }) // spoofed header overwritten
+  const first = authSeen[0]
+  assert.ok(first !== undefined)
+  assert.equal(first['x-forwarded-host'], 'app.hall.test')
+  assert.equal(first['x-forwarded-uri'], '/page?x=1')
+  assert.equal(first['x-forwarded-method'], 'GET')
+
+  const asleep = await request(`${caddy.url}/asleep`, { headers: { host: 'app.hall.test' } })
+  await asleep.body.dump()
+  assert.equal(asleep.statusCode, 302)
+  assert.equal(asleep.headers.location, 'http://hall.test/waiting/app.hall.test?to=x')
+})
+
+test('stop() frees the port', { skip }, async (t) => {
+  const authUrl = await serve(t, (_req, res) => { res.writeHead(200).end() })
+  const upstream = await serve(t, (_req, res) => { res.end('up') })
+  const caddy = await startCaddy({ authUrl, upstream })
+  t.after(() => caddy.stop()) // a second stop() is harmless; this one covers a failed assertion
+  assert.equal(await (await fetch(caddy.url)).text(), 'up')
+  await caddy.stop()
+  await assert.rejects(fetch(caddy.url))
+})

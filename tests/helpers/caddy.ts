@@ -4,7 +4,7 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
-import { freePort } from './free-port.ts'
+import { freePort } from './free-port.js'
 
 // Caddy stands in for Traefik in e2e tests: its forward_auth asks Hall, then reverse_proxy
 // sends allowed requests upstream (see shared reference, section 9, for how 2.6.2 differs).

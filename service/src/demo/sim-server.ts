@@ -1,6 +1,7 @@
-import { createSocket, type Socket } from 'node:dgram'
+import { createSocket } from 'node:dgram'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import { createServer as createTcpServer } from 'node:net'
+import { normalizeMac, parseMagicPacket } from '../power/magic-packet.js'
 
 // A pretend LAN machine for the demo and the integration tests: it is "off" (HTTP port closed,
 // so connections are refused like a powered-off host) until its magic packet arrives on UDP,
@@ -32,6 +33,7 @@ export interface SimulatedServer {
 export async function startSimulatedServer (opts: SimulatedServerOptions): Promise<SimulatedServer> {
   const host = opts.host ?? '127.0.0.1'
   const mac = normalizeMac(opts.mac)
+  if (mac === null) throw new Error(`simulated server ${opts.name}: not a MAC address: ${JSON.stringify(opts.mac)}`)
   const log = opts.log ?? (() => {})
   // While off nothing listens, yet callers need the port up front (to write a config), so
   // reserve one now and listen on it at "boot". Another process could take it meanwhile;
@@ -45,16 +47,16 @@ export async function startSimulatedServer (opts: SimulatedServerOptions): Promi
 
   const udp = createSocket('udp4')
   udp.on('message', (buf) => {
-    if (parseMagic(buf) !== mac) return
+    if (parseMagicPacket(buf)?.mac !== mac) return
     wakeCount++
     log(`${opts.name}: magic packet #${wakeCount} (${state})`)
     // a real NIC ignores WoL once the machine is on, so a second packet does not restart the boot
     if (state === 'off') boot()
   })
   await new Promise<void>((resolve, reject) => {
-    udp.once('error', reject)
+    udp.once('error', (err) => { udp.close(); reject(err) })
     udp.bind({ port: opts.udpPort, address: host }, () => {
-      udp.off('error', reject)
+      udp.removeAllListeners('error')
       udp.on('error', err => log(`${opts.name}: udp error ${err.message}`))
       resolve()
     })
@@ -136,23 +138,6 @@ function page (name: string, path: string): string {
 
 function escapeHtml (s: string): string {
   return s.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
-}
-
-function normalizeMac (mac: string): string {
-  const hex = mac.toLowerCase().replace(/[^0-9a-f]/g, '')
-  if (hex.length !== 12) throw new Error(`simulated server: bad MAC "${mac}"`)
-  return hex.match(/../g)!.join(':')
-}
-
-// magic packet: 6 x 0xFF, then the MAC 16 times (an optional SecureOn password may follow)
-function parseMagic (buf: Buffer): string | null {
-  if (buf.length < 102) return null
-  for (let i = 0; i < 6; i++) if (buf[i] !== 0xff) return null
-  const mac = buf.subarray(6, 12)
-  for (let r = 1; r < 16; r++) {
-    if (!buf.subarray(6 + r * 6, 12 + r * 6).equals(mac)) return null
-  }
-  return [...mac].map(b => b.toString(16).padStart(2, '0')).join(':')
 }
 
 async function reservePort (host: string): Promise<number> {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { Client, type ClientChannel } from 'ssh2'
+// ssh2 is CommonJS: Node sees `utils` only on the default export
+import ssh2, { Client, type ClientChannel } from 'ssh2'
 import type { RelayConfig } from '../config/types.js'
 import { HallError } from '../errors.js'
 
@@ -34,14 +35,22 @@ class CappedOutput {
 }
 
 async function readKey (relay: RelayConfig): Promise<Buffer> {
+  const details = { relay: relay.name, file: relay.privateKeyFile }
+  let key: Buffer
   try {
-    return await readFile(relay.privateKeyFile)
+    key = await readFile(relay.privateKeyFile)
   } catch (err) {
     // name the file, never its contents
     const why = (err as NodeJS.ErrnoException).code ?? 'unreadable'
-    throw new HallError('HALL_ERR_SSH_KEY_FILE', `cannot read private key file ${relay.privateKeyFile} for relay "${relay.name}" (${why})`,
-      { relay: relay.name, file: relay.privateKeyFile }, err)
+    throw new HallError('HALL_ERR_SSH_KEY_FILE', `cannot read private key file ${relay.privateKeyFile} for relay "${relay.name}" (${why})`, details, err)
   }
+  // parse before connecting so a bad file is a key-file error, not a connection error;
+  // ssh2's parse messages describe the format ("Unsupported key format"), never the bytes
+  const parsed = ssh2.utils.parseKey(key)
+  if (parsed instanceof Error) {
+    throw new HallError('HALL_ERR_SSH_KEY_FILE', `cannot use private key file ${relay.privateKeyFile} for relay "${relay.name}": ${parsed.message}`, details)
+  }
+  return key
 }
 
 /**
@@ -122,10 +131,6 @@ export async function runSshCommand (relay: RelayConfig, command: string, signal
         case 'client-timeout':
           return new HallError('HALL_ERR_SSH_DEADLINE', `handshake with ${target} timed out`, { relay: relay.name }, err)
         default:
-          // key-parse errors come from ssh2 with the same message for any key, never key material
-          if (/private key|passphrase/i.test(err.message)) {
-            return new HallError('HALL_ERR_SSH_KEY_FILE', `cannot use private key file ${relay.privateKeyFile} for relay "${relay.name}": ${err.message}`, { relay: relay.name, file: relay.privateKeyFile }, err)
-          }
           return new HallError('HALL_ERR_SSH_CONNECT', `cannot connect to ${target}: ${err.message}`, { relay: relay.name }, err)
       }
     }

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, type ExecFileException } from 'node:child_process'
 import type { CheckResult } from './result.js'
 
 /**
@@ -32,9 +32,7 @@ export function probePing (host: string, timeoutMs: number, signal?: AbortSignal
   })
 }
 
-type ExecError = NodeJS.ErrnoException & { killed?: boolean, code?: string | number | null }
-
-function pingFailure (err: ExecError, stdout: string, stderr: string, signal?: AbortSignal): CheckResult['reason'] {
+function pingFailure (err: ExecFileException, stdout: string, stderr: string, signal?: AbortSignal): CheckResult['reason'] {
   if (err.code === 'ENOENT' || err.code === 'EACCES') return 'unavailable'
   if (signal?.aborted === true || err.name === 'AbortError') return 'error'
   if (err.killed === true) return 'timeout'

@@ -4,7 +4,7 @@ import { createSocket } from 'node:dgram'
 import { request } from 'node:http'
 import { connect } from 'node:net'
 import { setTimeout as delay } from 'node:timers/promises'
-import { startSimulatedServer, type SimulatedServer } from '../../../service/src/demo/sim-server.ts'
+import { startSimulatedServer, type SimulatedServer } from '../../../service/src/demo/sim-server.js'
 
 const MAC = 'aa:bb:cc:dd:ee:01'
 const ALIVE_MS = 100

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer, type IncomingHttpHeaders, type RequestListener } from 'node:http'
 import { request } from 'undici'
-import { caddyAvailable, startCaddy } from '../../helpers/caddy.ts'
+import { caddyAvailable, startCaddy } from '../../helpers/caddy.js'
 
 // Proves the e2e proxy harness with two tiny node servers standing in for Hall and the upstream.
 
@@ -24,7 +24,7 @@ test('forward_auth: a 200 lets the request through to the upstream with copied h
   const authSeen: IncomingHttpHeaders[] = []
   const authUrl = await serve(t, (req, res) => {
     authSeen.push(req.headers)
-    if (req.headers['x-forwarded-uri']?.startsWith('/asleep') === true) {
+    if (String(req.headers['x-forwarded-uri']).startsWith('/asleep')) {
       res.writeHead(302, { location: 'http://hall.test/waiting/app.hall.test?to=x' }).end()
       return
     }

@@ -3,17 +3,17 @@
 (function () {
   'use strict'
 
-  var root = document.getElementById('hall-waiting')
+  const root = document.getElementById('hall-waiting')
   if (!root) return
 
-  var FIRST_DELAY_MS = 250
-  var MAX_DELAY_MS = 2000
-  var BACKOFF = 1.5
-  var FETCH_TIMEOUT_MS = 5000 // a hung request must not stall the loop
-  var PROGRESS_CAP_PCT = 95 // history is an estimate: never look finished before RUNNING
+  const FIRST_DELAY_MS = 250
+  const MAX_DELAY_MS = 2000
+  const BACKOFF = 1.5
+  const FETCH_TIMEOUT_MS = 5000 // a hung request must not stall the loop
+  const PROGRESS_CAP_PCT = 95 // history is an estimate: never look finished before RUNNING
 
   // Same strings as phaseText in views/waiting.ts.
-  var PHASE_TEXT = {
+  const PHASE_TEXT = {
     UNKNOWN: 'Checking the server’s state',
     OFFLINE: 'The server is asleep; a wake has been requested',
     WAKING: 'Waking the server (Wake-on-LAN sent)',
@@ -23,7 +23,7 @@
     SHUTDOWN: 'The server is shutting down; it will be woken again right after'
   }
 
-  var el = {
+  const el = {
     state: document.getElementById('hall-state'),
     elapsed: document.getElementById('hall-elapsed'),
     slow: document.getElementById('hall-slow'),
@@ -36,39 +36,39 @@
     cont: document.getElementById('hall-continue')
   }
 
-  var to = root.getAttribute('data-to') || ''
-  var statusUrl = root.getAttribute('data-status-url') || ''
-  var expectedMs = toNumberOrNull(root.getAttribute('data-expected-boot-ms'))
-  var startedAtMs = toNumberOrNull(root.getAttribute('data-started-at-ms'))
+  const to = root.getAttribute('data-to') || ''
+  const statusUrl = root.getAttribute('data-status-url') || ''
+  let expectedMs = toNumberOrNull(root.getAttribute('data-expected-boot-ms'))
+  let startedAtMs = toNumberOrNull(root.getAttribute('data-started-at-ms'))
   // Elapsed time is measured on the server's clock: the client's may be off by minutes.
-  var skewMs = (toNumberOrNull(root.getAttribute('data-now-ms')) || Date.now()) - Date.now()
-  var lastState = root.getAttribute('data-state') || 'UNKNOWN'
-  var done = false
-  var delayMs = FIRST_DELAY_MS
-  var ticker = null
+  const skewMs = (toNumberOrNull(root.getAttribute('data-now-ms')) || Date.now()) - Date.now()
+  let lastState = root.getAttribute('data-state') || 'UNKNOWN'
+  let done = false
+  let delayMs = FIRST_DELAY_MS
+  let ticker = null
 
   function toNumberOrNull (v) {
     if (v === null || v === '') return null
-    var n = Number(v)
+    const n = Number(v)
     return isFinite(n) ? n : null
   }
 
   function formatDuration (ms) {
-    var total = Math.max(0, Math.floor(ms / 1000))
-    var min = Math.floor(total / 60)
-    var sec = total % 60
+    const total = Math.max(0, Math.floor(ms / 1000))
+    const min = Math.floor(total / 60)
+    const sec = total % 60
     return min > 0 ? min + ' min ' + sec + ' s' : sec + ' s'
   }
 
   function formatApprox (ms) {
-    var sec = Math.max(1, Math.round(ms / 1000))
+    const sec = Math.max(1, Math.round(ms / 1000))
     return sec < 120 ? '~' + sec + ' s' : '~' + Math.round(sec / 60) + ' min'
   }
 
   // Defence in depth: the server validated `to`, but never follow anything but http(s).
   function safeTarget (url) {
     try {
-      var u = new URL(url)
+      const u = new URL(url)
       return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null
     } catch (e) {
       return null
@@ -88,12 +88,12 @@
   }
 
   function renderTime () {
-    var ms = elapsedMs()
+    const ms = elapsedMs()
     setText(el.elapsed, formatDuration(ms))
     if (el.slow) el.slow.hidden = !(expectedMs !== null && ms > expectedMs)
     if (el.progress) {
       el.progress.hidden = expectedMs === null
-      var pct = expectedMs ? Math.min(PROGRESS_CAP_PCT, Math.floor(ms / expectedMs * 100)) : 0
+      const pct = expectedMs ? Math.min(PROGRESS_CAP_PCT, Math.floor(ms / expectedMs * 100)) : 0
       el.progress.value = pct
       el.progress.textContent = pct + '%'
     }
@@ -120,7 +120,7 @@
     setText(el.state, PHASE_TEXT.RUNNING)
     if (el.progress) el.progress.value = 100
     if (el.cont) el.cont.hidden = false
-    var target = safeTarget(to)
+    const target = safeTarget(to)
     // replace(): Back must not return to a page that would bounce forward again
     if (target !== null) window.location.replace(target)
   }
@@ -131,9 +131,9 @@
       expectedMs = s.expected_boot_seconds * 1000
       setText(el.expected, 'Usually ready in ' + formatApprox(expectedMs))
     }
-    var wake = s.last_wake || null
+    const wake = s.last_wake || null
     if (wake && wake.requested_at) {
-      var at = Date.parse(wake.requested_at)
+      const at = Date.parse(wake.requested_at)
       if (isFinite(at)) startedAtMs = at // a newer wake (e.g. after SHUTDOWN) restarts the clock
     }
     if (isReady(s.state)) return goOn()
@@ -148,8 +148,8 @@
 
   function poll () {
     if (done) return
-    var ctrl = typeof AbortController === 'function' ? new AbortController() : null
-    var timer = ctrl ? setTimeout(function () { ctrl.abort() }, FETCH_TIMEOUT_MS) : null
+    const ctrl = typeof AbortController === 'function' ? new AbortController() : null
+    const timer = ctrl ? setTimeout(function () { ctrl.abort() }, FETCH_TIMEOUT_MS) : null
     fetch(statusUrl, {
       headers: { accept: 'application/json' },
       cache: 'no-store',

@@ -1,6 +1,6 @@
 import { escapeHtml } from './escape.js'
 import { renderLayout } from './layout.js'
-import type { Phase } from './waiting.js'
+import type { Phase } from '../../lifecycle/states.js'
 
 export interface HomeService {
   domain: string

@@ -1,8 +1,7 @@
 import { escapeHtml } from './escape.js'
 import { renderLayout } from './layout.js'
 
-// The design's lifecycle literals; defined here until lifecycle/states.ts exports them.
-export type Phase = 'UNKNOWN' | 'OFFLINE' | 'WAKING' | 'BOOTING' | 'RUNNING' | 'IDLE' | 'SHUTDOWN'
+import type { Phase } from '../../lifecycle/states.js'
 
 export interface WaitingPageModel {
   domain: string

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+import { writeFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { readEnv } from './config/env.js'
+import { renderDomainsJsonSchema } from './config/json-schema.js'
+import { loadConfigFile } from './config/load.js'
+import { runDemo } from './demo/run-demo.js'
+import { isHallError } from './errors.js'
+import { startService, type Service } from './main.js'
+
+const USAGE = `Usage: hall <command> [options]
+
+Commands:
+  serve                 run Hall (settings from the environment or .env: HALL_CONFIG, HALL_DB,
+                        HALL_HOST, HALL_PORT, HALL_PUBLIC_URL, HALL_LOG_LEVEL)
+  demo                  run Hall with a simulated sleeping server on loopback, and a small
+                        proxy playing Traefik's part on http://app.localhost:8081/
+  validate [file]       check a domains.json (default: $HALL_CONFIG or ./domains.json)
+  schema [--out file]   print (or write) the JSON Schema of domains.json
+  --help                this text
+`
+
+type Command = (args: string[]) => Promise<number>
+
+const commands: Record<string, Command> = {
+  async serve (args) {
+    parseArgs({ args, options: {}, strict: true })
+    const service = await startService(readEnv())
+    stopOnSignal(service)
+    return -1 // keep running
+  },
+  async demo (args) {
+    const { values } = parseArgs({ args, options: { port: { type: 'string', default: '8080' } }, strict: true })
+    await runDemo({ hallPort: Number(values.port) })
+    return -1
+  },
+  async validate (args) {
+    const { positionals } = parseArgs({ args, allowPositionals: true, options: {}, strict: true })
+    if (positionals.length > 1) throw new UsageError('validate takes at most one file')
+    const file = positionals[0] ?? readEnv().configFile
+    const config = loadConfigFile(file)
+    const servers = [...config.servers.values()].map(s => `${s.name} (${s.policy}, wake via ${s.wake.method})`)
+    process.stdout.write(`${file} is valid: ${config.domains.size} domain(s), ${config.servers.size} server(s): ${servers.join(', ')}\n`)
+    return 0
+  },
+  async schema (args) {
+    const { values } = parseArgs({ args, options: { out: { type: 'string' } }, strict: true })
+    const text = renderDomainsJsonSchema()
+    if (values.out === undefined) process.stdout.write(text)
+    else writeFileSync(values.out, text)
+    return 0
+  }
+}
+
+class UsageError extends Error {}
+
+function stopOnSignal (service: Service): void {
+  const stop = (signal: string): void => {
+    service.log.info({ signal }, 'stopping')
+    service.close().then(() => process.exit(0), () => process.exit(1))
+  }
+  process.once('SIGTERM', () => stop('SIGTERM'))
+  process.once('SIGINT', () => stop('SIGINT'))
+}
+
+async function main (argv: string[]): Promise<number> {
+  const [name, ...args] = argv
+  if (name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE)
+    return 0
+  }
+  const command = name === undefined ? undefined : commands[name]
+  if (command === undefined) {
+    process.stderr.write(`${name === undefined ? 'missing command' : `unknown command "${name}"`}\n\n${USAGE}`)
+    return 2
+  }
+  try {
+    return await command(args)
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(err as Error).message}\n\n${USAGE}`)
+      return 2
+    }
+    if (isHallError(err)) {
+      process.stderr.write(`${err.code}: ${err.message}\n`)
+      return 1
+    }
+    throw err
+  }
+}
+
+const code = await main(process.argv.slice(2))
+if (code >= 0) process.exitCode = code

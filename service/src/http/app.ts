@@ -1,0 +1,52 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Clock } from '../clock.js'
+import { isHallError, type ErrorCode } from '../errors.js'
+import type { Fleet } from '../lifecycle/fleet.js'
+import { forwardAuthRoutes } from './routes/forward-auth.js'
+import { pageRoutes } from './routes/pages.js'
+import { statusRoutes } from './routes/status.js'
+import type { WakeHistory } from './status-view.js'
+
+export interface AppDeps {
+  readonly fleet: Fleet
+  readonly history: WakeHistory
+  readonly clock: Clock
+  readonly log: FastifyBaseLogger
+  readonly publicUrl: string
+  readonly version: string
+}
+
+const statusByCode: Partial<Record<ErrorCode, number>> = {
+  HALL_ERR_DOMAIN_UNKNOWN: 404,
+  HALL_ERR_SERVER_UNKNOWN: 404,
+  HALL_ERR_HTTP_NOT_FOUND: 404,
+  HALL_ERR_HTTP_BAD_REQUEST: 400
+}
+
+/** The HTTP surface, unstarted: main.ts listens, tests inject or listen on port 0. */
+export function buildApp (deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.log,
+    // Traefik keeps idle connections 90 s; a shorter Node default means reconnect churn
+    keepAliveTimeout: 95_000,
+    return503OnClosing: true
+  })
+
+  app.setErrorHandler((err, req, reply) => {
+    if (isHallError(err)) {
+      const status = statusByCode[err.code] ?? 500
+      if (status < 500) return reply.code(status).send({ error: err.code, message: err.message })
+    }
+    const validation = (err as { validation?: unknown }).validation
+    if (validation !== undefined) return reply.code(400).send({ error: 'HALL_ERR_HTTP_BAD_REQUEST', message: (err as Error).message })
+    req.log.error({ err }, 'request failed')
+    return reply.code(500).send({ error: 'HALL_ERR_INTERNAL', message: 'internal error' })
+  })
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'HALL_ERR_HTTP_NOT_FOUND', message: 'not found' }))
+
+  const startedAt = deps.clock.now()
+  app.register(forwardAuthRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl })
+  app.register(statusRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, version: deps.version })
+  app.register(pageRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock })
+  return app
+}

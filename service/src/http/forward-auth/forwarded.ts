@@ -1,0 +1,48 @@
+import type { IncomingHttpHeaders } from 'node:http'
+
+/** What the proxy tells Hall about the request it is holding (Traefik forwardAuth, Caddy forward_auth). */
+export interface ForwardedRequest {
+  /** Lower-case host without port, or null when the header is missing or not a host name. */
+  readonly host: string | null
+  /** The host as the browser wrote it (with its port), for rebuilding the original URL. */
+  readonly authority: string | null
+  readonly proto: 'http' | 'https'
+  readonly method: string
+  /** Path and query as the client asked; always starts with "/". */
+  readonly uri: string
+  readonly accept: string
+  readonly isWebsocket: boolean
+}
+
+const hostPattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/
+
+/** Pure and total: odd or hostile headers give a sane value, never an exception. */
+export function readForwarded (headers: IncomingHttpHeaders): ForwardedRequest {
+  const authority = first(headers['x-forwarded-host'])?.trim().toLowerCase() ?? ''
+  const host = hostOf(authority)
+  const proto = first(headers['x-forwarded-proto'])?.trim().toLowerCase()
+  const uri = first(headers['x-forwarded-uri']) ?? '/'
+  return {
+    host,
+    authority: host === null ? null : authority,
+    proto: proto === 'http' || proto === 'ws' ? 'http' : 'https',
+    method: (first(headers['x-forwarded-method']) ?? 'GET').trim().toUpperCase(),
+    // a URI that is not origin-form ("//evil.test", "http://...") is not the user's path: use "/"
+    uri: uri.startsWith('/') && !uri.startsWith('//') && !/[\s\\]/.test(uri) ? uri : '/',
+    accept: first(headers.accept) ?? '',
+    // Traefik strips Upgrade from the auth call but keeps Sec-WebSocket-*; Caddy passes Upgrade
+    isWebsocket: headers['sec-websocket-key'] !== undefined || /websocket/i.test(first(headers.upgrade) ?? '') ||
+      proto === 'ws' || proto === 'wss'
+  }
+}
+
+function first (value: string | string[] | undefined): string | undefined {
+  // proxies may append: "a.example, b.example" — the first is what the client sent
+  const text = Array.isArray(value) ? value[0] : value
+  return text?.split(',')[0]
+}
+
+function hostOf (authority: string): string | null {
+  const withoutPort = authority.replace(/:\d{1,5}$/, '').replace(/\.$/, '')
+  return withoutPort.length <= 253 && hostPattern.test(withoutPort) ? withoutPort : null
+}

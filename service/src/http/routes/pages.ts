@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs'
+import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import type { Clock } from '../../clock.js'
+import type { Fleet } from '../../lifecycle/fleet.js'
+import { safeReturnUrl } from '../forward-auth/return-url.js'
+import { expectedBootMs, type WakeHistory } from '../status-view.js'
+import { renderHomePage } from '../views/home.js'
+import { renderNotFoundPage } from '../views/not-found.js'
+import { renderWaitingPage } from '../views/waiting.js'
+
+export interface PageOptions { fleet: Fleet, history: WakeHistory, clock: Clock }
+
+/** Pages only load Hall's own script and stylesheet: nothing inline, nothing from elsewhere. */
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+const assets = {
+  'waiting.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../public/waiting.js', import.meta.url)) },
+  'hall.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('../public/hall.css', import.meta.url)) }
+} as const
+
+const domainParams = { type: 'object', required: ['domain'], properties: { domain: { type: 'string', maxLength: 253 } } } as const
+const waitingQuery = { type: 'object', properties: { to: { type: 'string', maxLength: 8192 } } } as const
+const html = { type: 'string' } as const
+
+export const pageRoutes: FastifyPluginAsync<PageOptions> = async (app, { fleet, history, clock }) => {
+  app.get<{ Params: { domain: string }, Querystring: { to?: string } }>('/waiting/:domain', {
+    schema: { params: domainParams, querystring: waitingQuery, response: { 200: html, 404: html } }
+  }, async (req, reply) => {
+    const domain = req.params.domain.toLowerCase()
+    const view = fleet.lookup(domain)
+    if (view === undefined) return page(reply.code(404), renderNotFoundPage(req.params.domain))
+    const supervisor = fleet.supervisor(view.server.name)
+    const wake = history.latest(view.server.name)
+    const failed = view.phase === 'OFFLINE' && (wake?.outcome === 'failed' || wake?.outcome === 'timeout')
+    return page(reply, renderWaitingPage({
+      domain,
+      to: safeReturnUrl(domain, req.query.to),
+      statusUrl: `/api/status/${encodeURIComponent(domain)}`,
+      state: view.phase,
+      sinceMs: supervisor?.state().since ?? clock.now(),
+      nowMs: clock.now(),
+      wakeRequestedAtMs: wake?.outcome === 'pending' ? wake.requestedAt : null,
+      expectedBootMs: expectedBootMs(history, view.server.name),
+      failure: failed ? { code: wake!.errorCode ?? 'HALL_ERR_WAKE_TIMEOUT', message: wake!.errorMessage ?? 'the server did not wake up' } : null
+    }))
+  })
+
+  app.get('/', { schema: { response: { 200: html } } }, async (_req, reply) => {
+    const services = [...fleet.config().domains.values()].filter(d => d.listed).map(d => ({
+      domain: d.host, state: fleet.lookup(d.host)?.phase ?? 'UNKNOWN', url: `https://${d.host}/`
+    }))
+    return page(reply, renderHomePage(services))
+  })
+
+  app.get<{ Params: { file: string } }>('/assets/:file', { logLevel: 'warn' }, async (req, reply) => {
+    const asset = assets[req.params.file as keyof typeof assets]
+    if (asset === undefined) return reply.code(404).send({ error: 'HALL_ERR_HTTP_NOT_FOUND', message: 'no such asset' })
+    return reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.body)
+  })
+}
+
+function page (reply: FastifyReply, body: string): FastifyReply {
+  return reply.type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('content-security-policy', CSP)
+    .header('referrer-policy', 'no-referrer')
+    .header('x-content-type-options', 'nosniff')
+    .send(body)
+}

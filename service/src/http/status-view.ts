@@ -1,0 +1,54 @@
+import type { DomainView } from '../lifecycle/fleet.js'
+import type { WakeRecord } from '../store/index.js'
+
+/** What the HTTP layer reads from the store: history for the status API and the waiting page. */
+export interface WakeHistory {
+  latest (server: string): WakeRecord | null
+  bootDurationsMs (server: string, limit: number): number[]
+}
+
+export const BOOT_HISTORY_SIZE = 10
+
+export function expectedBootMs (history: WakeHistory, server: string): number | null {
+  const durations = history.bootDurationsMs(server, BOOT_HISTORY_SIZE).sort((a, b) => a - b)
+  if (durations.length === 0) return null
+  return durations[Math.floor(durations.length / 2)]!
+}
+
+export function iso (ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString()
+}
+
+/** A wake's timeline in the JSON every client reads: when each step happened, and how long it took. */
+export function wakeJson (w: WakeRecord | null): Record<string, unknown> | null {
+  if (w === null) return null
+  const after = (at: number | null): number | null => (at === null ? null : at - w.requestedAt)
+  return {
+    id: w.id,
+    trigger: w.trigger,
+    method: w.method,
+    requested_at: iso(w.requestedAt),
+    sent_at: iso(w.sentAt),
+    packets_sent: w.packetsSent,
+    exit_code: w.exitCode,
+    alive_at: iso(w.aliveAt),
+    running_at: iso(w.runningAt),
+    finished_at: iso(w.finishedAt),
+    outcome: w.outcome,
+    error: w.errorCode === null ? null : { code: w.errorCode, message: w.errorMessage ?? '' },
+    timeline_ms: { sent: after(w.sentAt), alive: after(w.aliveAt), running: after(w.runningAt) }
+  }
+}
+
+export function domainStatusJson (view: DomainView, since: number, history: WakeHistory): Record<string, unknown> {
+  const boot = expectedBootMs(history, view.server.name)
+  return {
+    domain: view.domain.host,
+    server: view.server.name,
+    state: view.phase,
+    since: iso(since),
+    policy: view.server.policy,
+    expected_boot_seconds: boot === null ? null : Math.round(boot / 1000),
+    last_wake: wakeJson(history.latest(view.server.name))
+  }
+}

@@ -1,0 +1,195 @@
+import type { Clock, Timer } from '../clock.js'
+import type { ServerConfig } from '../config/types.js'
+import { isHallError } from '../errors.js'
+import type { LifecycleLog, LifecycleStore, ProbeOutcome, Prober, Waker } from './ports.js'
+import { initialState, isTransient, type ServerState, type WakeTrigger } from './states.js'
+import { next, type Effect, type LifecycleEvent } from './transitions.js'
+
+/** Probe cadence while something is changing: RUNNING is noticed within a second of becoming true. */
+export const FAST_PROBE_MS = 500
+
+export interface SupervisorDeps {
+  readonly server: ServerConfig
+  readonly clock: Clock
+  readonly prober: Prober
+  readonly waker: Waker
+  readonly store: LifecycleStore
+  readonly log: LifecycleLog
+  /** Called after every state change, so the fleet's in-memory view stays current. */
+  readonly onChange: (server: string, state: ServerState) => void
+}
+
+export interface Supervisor {
+  readonly name: string
+  state (): ServerState
+  currentWakeId (): number | null
+  lastProbe (): (ProbeOutcome & { at: number }) | null
+  dispatch (event: LifecycleEvent): void
+  requestWake (trigger: WakeTrigger): void
+  start (): void
+  stop (): void
+}
+
+/** Owns one server's state: runs its probes, carries out the effects of each transition. */
+export function createSupervisor (deps: SupervisorDeps): Supervisor {
+  const { server, clock, store, log } = deps
+  const abort = new AbortController()
+  const restored = restore(deps)
+  let state = restored.state
+  let wakeId = restored.wakeId
+  let probeTimer: Timer | null = null
+  let deadlineTimer: Timer | null = null
+  let probing = false
+  let probeDue = false
+  let stopped = false
+  let last: (ProbeOutcome & { at: number }) | null = null
+
+  function dispatch (event: LifecycleEvent): void {
+    if (stopped) return
+    const now = clock.now()
+    const before = state
+    const step = next(state, event, { wakeTimeoutMs: server.wakeTimeoutMs }, now)
+    state = step.state
+    for (const effect of step.effects) perform(effect, now)
+    if (before.phase !== state.phase) {
+      log.info({ server: server.name, from: before.phase, to: state.phase, reason: step.reason }, 'state changed')
+      store.transitions.record({ server: server.name, from: before.phase, to: state.phase, at: now, reason: step.reason })
+      if (isTransient(state.phase)) probeSoon(0)
+    }
+    if (before !== state) persist(now)
+    if (before !== state) deps.onChange(server.name, state)
+  }
+
+  function perform (effect: Effect, now: number): void {
+    switch (effect.kind) {
+      case 'begin-wake':
+        wakeId = store.wakes.begin({ server: server.name, trigger: effect.trigger, method: effect.send ? server.wake.method : 'none', requestedAt: now })
+        if (effect.send) void sendWake(wakeId)
+        else store.events.record({ at: now, level: 'info', server: server.name, kind: 'external-boot', message: 'server came up without a wake from Hall' })
+        return
+      case 'arm-deadline':
+        armDeadline(effect.at, effect.requestedAt)
+        return
+      case 'wake-alive':
+        if (wakeId !== null) store.wakes.markAlive(wakeId, now)
+        return
+      case 'wake-finished':
+        if (wakeId === null) return
+        if (effect.outcome === 'running') store.wakes.markRunning(wakeId, now)
+        store.wakes.finish(wakeId, { outcome: effect.outcome, at: now, errorCode: effect.error?.code, errorMessage: effect.error?.message })
+        if (effect.outcome !== 'running') {
+          log.warn({ server: server.name, wakeId, outcome: effect.outcome, error: effect.error?.message }, 'wake failed')
+          store.events.record({ at: now, level: 'error', server: server.name, kind: 'wake-failed', message: effect.error?.message ?? effect.outcome, details: { wakeId, ...effect.error } })
+        }
+        clearDeadline()
+        wakeId = null
+        return
+      default:
+        assertNever(effect)
+    }
+  }
+
+  async function sendWake (id: number): Promise<void> {
+    try {
+      const report = await deps.waker.wake(server, abort.signal)
+      store.wakes.markSent(id, { at: clock.now(), packetsSent: report.packetsSent, exitCode: report.exitCode, stderr: report.stderr })
+      log.info({ server: server.name, wakeId: id, method: report.method, packets: report.packetsSent, ms: report.durationMs }, 'wake sent')
+      dispatch({ kind: 'wake-sent' })
+    } catch (err) {
+      if (stopped) return
+      const code = isHallError(err) ? err.code : 'HALL_ERR_WAKE_SEND'
+      const message = err instanceof Error ? err.message : String(err)
+      const details = isHallError(err) ? err.details as { exitCode?: number, stderr?: string } | undefined : undefined
+      if (details?.exitCode !== undefined) {
+        store.wakes.markSent(id, { at: clock.now(), packetsSent: 0, exitCode: details.exitCode, stderr: details.stderr ?? null })
+      }
+      dispatch({ kind: 'wake-failed', code, message })
+    }
+  }
+
+  function armDeadline (at: number, requestedAt: number): void {
+    clearDeadline()
+    deadlineTimer = clock.setTimeout(() => dispatch({ kind: 'wake-deadline', requestedAt }), Math.max(0, at - clock.now()))
+  }
+
+  function clearDeadline (): void {
+    if (deadlineTimer !== null) clock.clearTimeout(deadlineTimer)
+    deadlineTimer = null
+  }
+
+  function probeSoon (delayMs: number): void {
+    if (stopped) return
+    if (probing) { probeDue = true; return } // probes never overlap: the running one schedules the next
+    if (probeTimer !== null) clock.clearTimeout(probeTimer)
+    probeTimer = clock.setTimeout(() => { probeTimer = null; void probeOnce() }, delayMs)
+  }
+
+  async function probeOnce (): Promise<void> {
+    probing = true
+    probeDue = false
+    try {
+      const outcome = await deps.prober.probe(server, abort.signal)
+      last = { ...outcome, at: clock.now() }
+      dispatch({ kind: 'probe', alive: outcome.alive, ready: outcome.ready })
+    } catch (err) {
+      if (!stopped) log.error({ server: server.name, err }, 'probe crashed')
+    } finally {
+      probing = false
+    }
+    probeSoon(probeDue ? 0 : isTransient(state.phase) ? FAST_PROBE_MS : server.probeIntervalMs)
+  }
+
+  function persist (now: number): void {
+    store.serverStates.save({ server: server.name, phase: state.phase, since: state.since, wakeId, lastActivityAt: state.lastActivityAt, updatedAt: now })
+  }
+
+  return {
+    name: server.name,
+    state: () => state,
+    currentWakeId: () => wakeId,
+    lastProbe: () => last,
+    dispatch,
+    requestWake: (trigger) => dispatch({ kind: 'wake-requested', trigger }),
+    start () {
+      if (state.wake !== null) armDeadline(state.wake.deadline, state.wake.requestedAt)
+      probeSoon(0)
+    },
+    stop () {
+      stopped = true
+      abort.abort()
+      clearDeadline()
+      if (probeTimer !== null) clock.clearTimeout(probeTimer)
+    }
+  }
+}
+
+/**
+ * After a restart, a wake still within its timeout is resumed as it was: no second packet.
+ * Anything else starts UNKNOWN and the first probe decides.
+ */
+function restore ({ server, clock, store }: SupervisorDeps): { state: ServerState, wakeId: number | null } {
+  const now = clock.now()
+  let resumed: { state: ServerState, wakeId: number | null } | null = null
+  for (const wake of store.wakes.pending().filter(w => w.server === server.name)) {
+    const deadline = wake.requestedAt + server.wakeTimeoutMs
+    if (resumed === null && deadline > now) {
+      const phase = wake.aliveAt === null ? 'WAKING' : 'BOOTING'
+      resumed = {
+        wakeId: wake.id,
+        state: {
+          ...initialState(now),
+          phase,
+          since: wake.aliveAt ?? wake.requestedAt,
+          wake: { trigger: wake.trigger as WakeTrigger, requestedAt: wake.requestedAt, deadline, sentAt: wake.sentAt, aliveAt: wake.aliveAt }
+        }
+      }
+    } else {
+      store.wakes.finish(wake.id, { outcome: 'cancelled', at: now, errorMessage: 'Hall restarted after the wake timed out' })
+    }
+  }
+  return resumed ?? { state: initialState(now), wakeId: null }
+}
+
+function assertNever (value: never): never {
+  throw new Error(`unhandled effect ${JSON.stringify(value)}`)
+}

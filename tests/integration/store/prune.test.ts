@@ -1,0 +1,46 @@
+import test, { type TestContext } from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { openHallStore } from '../../../service/src/store/index.js'
+import { pruneOlderThan } from '../../../service/src/store/prune.js'
+
+function tempStore (t: TestContext) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hall-prune-'))
+  const store = openHallStore(path.join(dir, 'hall.db'))
+  t.after(() => { store.close(); fs.rmSync(dir, { recursive: true, force: true }) })
+  return store
+}
+
+const minute = 60_000
+const cutoff = 28_333_333 * minute
+
+test('prune deletes history older than the cutoff, keeps newer rows and pending wakes', (t) => {
+  const store = tempStore(t)
+  const { transitions, events, activity, wakes } = store
+  for (const at of [cutoff - 1, cutoff]) {
+    transitions.record({ server: 'testing', from: 'OFFLINE', to: 'WAKING', at, reason: 'r' })
+    events.record({ at, level: 'info', server: null, kind: 'k', message: String(at) })
+  }
+  activity.add([
+    { minute: cutoff - 2 * minute, domain: 'd', hits: 1 },
+    { minute: cutoff - minute, domain: 'd', hits: 2 }, // ends exactly at the cutoff: goes
+    { minute: cutoff, domain: 'd', hits: 4 }
+  ])
+  const oldDone = wakes.begin({ server: 'testing', trigger: 'request', method: 'udp', requestedAt: cutoff - 10 })
+  wakes.finish(oldDone, { outcome: 'timeout', at: cutoff - 5 })
+  const oldPending = wakes.begin({ server: 'testing', trigger: 'request', method: 'udp', requestedAt: cutoff - 10 })
+  const recentDone = wakes.begin({ server: 'testing', trigger: 'api', method: 'udp', requestedAt: cutoff })
+  wakes.finish(recentDone, { outcome: 'running', at: cutoff + 5 })
+
+  assert.deepEqual(pruneOlderThan(store.db, cutoff), { transitions: 1, events: 1, activity: 2, wakes: 1 })
+
+  assert.deepEqual(transitions.recent('testing', 10).map(r => r.at), [cutoff])
+  assert.deepEqual(events.recent(10).map(e => e.at), [cutoff])
+  assert.equal(activity.hitsSince('d', 0), 4)
+  assert.equal(wakes.get(oldDone), null)
+  assert.equal(wakes.get(oldPending)?.outcome, 'pending')
+  assert.equal(wakes.get(recentDone)?.outcome, 'running')
+  assert.deepEqual(pruneOlderThan(store.db, cutoff), { transitions: 0, events: 0, activity: 0, wakes: 0 })
+})

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { request } from 'undici'
+import { readEnv } from '../../../service/src/config/env.js'
+import { startService, type Service } from '../../../service/src/main.js'
+import { freePort } from '../../helpers/free-port.js'
+import { writeLoopbackConfig } from '../../helpers/hall-config.js'
+import { listenForMagicPackets } from '../../helpers/udp-listener.js'
+
+const DOMAIN = 'app.hall.test'
+const browser = { 'x-forwarded-host': `${DOMAIN}:8443`, 'x-forwarded-uri': '/report?id=7', 'x-forwarded-proto': 'https', accept: 'text/html,application/xhtml+xml' }
+
+async function startAsleep (t: import('node:test').TestContext): Promise<{ hall: Service, packets: Awaited<ReturnType<typeof listenForMagicPackets>> }> {
+  const packets = await listenForMagicPackets()
+  const config = writeLoopbackConfig({ udpPort: packets.port, httpPort: await freePort() })
+  const dir = mkdtempSync(join(tmpdir(), 'hall-db-'))
+  const env = readEnv({ HALL_CONFIG: config.file, HALL_DB: join(dir, 'hall.db'), HALL_HOST: '127.0.0.1', HALL_PORT: '0', HALL_PUBLIC_URL: 'https://hall.example.test', HALL_LOG_LEVEL: 'silent' })
+  const hall = await startService(env)
+  t.after(async () => {
+    await hall.close()
+    await packets.close()
+    config.cleanup()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  await until(() => hall.fleet.lookup(DOMAIN)?.phase === 'OFFLINE')
+  return { hall, packets }
+}
+
+async function until (condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+}
+
+test('200 concurrent requests for a sleeping server: every browser gets the waiting page, one wake is sent', async (t) => {
+  const { hall, packets } = await startAsleep(t)
+  const answers = await Promise.all(Array.from({ length: 200 }, async () => {
+    const res = await request(`${hall.url}/forward-auth`, { headers: browser })
+    await res.body.dump()
+    return { status: res.statusCode, location: res.headers.location }
+  }))
+  assert.ok(answers.every(a => a.status === 302))
+  assert.equal(answers[0]!.location, `https://hall.example.test/waiting/${DOMAIN}?to=${encodeURIComponent(`https://${DOMAIN}:8443/report?id=7`)}`)
+  await packets.waitFor(3, 2000)
+  await new Promise(resolve => setTimeout(resolve, 300)) // a second wake would have sent by now
+  assert.equal(packets.packets.length, 3, 'one wake = 3 copies of one magic packet')
+  assert.ok(packets.packets.every(p => p.mac === '02:00:00:00:00:2a'))
+  const wakes = hall.store.wakes.recent('lab', 10)
+  assert.equal(wakes.length, 1)
+  assert.equal(wakes[0]!.trigger, 'request')
+  assert.equal(wakes[0]!.packetsSent, 3)
+})
+
+test('non-browser clients and websockets get 503 with Retry-After, never a redirect', async (t) => {
+  const { hall } = await startAsleep(t)
+  const cases = [
+    { name: 'JSON API call', headers: { 'x-forwarded-host': DOMAIN, accept: 'application/json' } },
+    { name: 'POST form', headers: { 'x-forwarded-host': DOMAIN, 'x-forwarded-method': 'POST', accept: 'text/html' } },
+    { name: 'websocket', headers: { 'x-forwarded-host': DOMAIN, accept: 'text/html', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } }
+  ]
+  for (const c of cases) {
+    const res = await request(`${hall.url}/forward-auth`, { headers: c.headers })
+    assert.equal(res.statusCode, 503, c.name)
+    assert.equal(res.headers['retry-after'], '5', c.name)
+    const body = await res.body.json() as { domain: string, state: string, retry_after_seconds: number }
+    assert.equal(body.domain, DOMAIN, c.name)
+    assert.match(body.state, /^(OFFLINE|WAKING)$/, c.name)
+  }
+})
+
+test('unknown or missing host is a 404, never a pass-through', async (t) => {
+  const { hall } = await startAsleep(t)
+  const unknown = await request(`${hall.url}/forward-auth`, { headers: { 'x-forwarded-host': 'other.hall.test', accept: 'text/html' } })
+  assert.equal(unknown.statusCode, 404)
+  assert.equal((await unknown.body.json() as { error: string }).error, 'HALL_ERR_DOMAIN_UNKNOWN')
+  const missing = await request(`${hall.url}/forward-auth`, { headers: { host: DOMAIN, accept: 'text/html' } })
+  assert.equal(missing.statusCode, 404, 'the Host header is never trusted as the target')
+  assert.equal((await missing.body.json() as { error: string }).error, 'HALL_ERR_FORWARDED_HOST_MISSING')
+})
+
+test('host matching ignores case and port', async (t) => {
+  const { hall } = await startAsleep(t)
+  const res = await request(`${hall.url}/forward-auth`, { headers: { 'x-forwarded-host': 'APP.Hall.Test:8443', accept: 'application/json' } })
+  await res.body.dump()
+  assert.equal(res.statusCode, 503)
+})
+
+test('the waiting page never echoes or follows a foreign return URL', async (t) => {
+  const { hall } = await startAsleep(t)
+  const hostile = 'https://evil.example/"><script>alert(1)</script>'
+  const res = await request(`${hall.url}/waiting/${DOMAIN}?to=${encodeURIComponent(hostile)}`)
+  const html = await res.body.text()
+  assert.equal(res.statusCode, 200)
+  assert.ok(!html.includes('evil.example'), 'rejected value is not in the page')
+  assert.match(html, new RegExp(`data-to="https://${DOMAIN.replace(/\./g, '\\.')}/"`))
+  const unknown = await request(`${hall.url}/waiting/nope.hall.test`)
+  assert.equal(unknown.statusCode, 404)
+  await unknown.body.dump()
+})

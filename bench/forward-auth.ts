@@ -1,8 +1,10 @@
 import { createServer } from 'node:http'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import Fastify from 'fastify'
 import { readEnv } from '../service/src/config/env.js'
 import { parseConfig } from '../service/src/config/load.js'
 import { startService } from '../service/src/main.js'
@@ -18,6 +20,8 @@ import { runLoad, type LoadResult, type LoadSpec } from './load.js'
 const DURATION_SECONDS = numberFromEnv('BENCH_DURATION_SECONDS', 5)
 const WARMUP_SECONDS = numberFromEnv('BENCH_WARMUP_SECONDS', 1)
 const CONNECTIONS = numberFromEnv('BENCH_CONNECTIONS', 50)
+/** Rounds of all cases, interleaved so drift on a shared machine hits every case alike; the median is reported. */
+const ROUNDS = numberFromEnv('BENCH_ROUNDS', 1)
 const SERVERS = 100
 const DOMAINS_PER_SERVER = 10
 /** Domains each Hall case cycles through, one per server. */
@@ -29,8 +33,9 @@ interface Case {
   readonly name: string
   readonly spec: LoadSpec
   readonly expectedStatus: number
-  /** Ratio of req/s to the bare server's that passes; null for the baseline itself. */
+  /** Ratio of req/s to the bare server's that passes; null for the baseline and references. */
   readonly target: number | null
+  readonly role?: 'baseline' | 'reference'
   /** Extra check on a sampled response, beyond its status. */
   readonly check?: (response: Response) => string | null
 }
@@ -98,9 +103,37 @@ function unexpectedCount (c: Case, m: Measured): number {
   return m.load.total - expected + m.load.errors + m.load.timeouts
 }
 
+function median (values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/** One figure per case across rounds: the median of each number, the sum of the counts. */
+function combine (rounds: readonly Measured[]): Measured {
+  const loads = rounds.map(r => r.load)
+  const statuses: Record<string, number> = {}
+  for (const l of loads) for (const [code, n] of Object.entries(l.statuses)) statuses[code] = (statuses[code] ?? 0) + n
+  return {
+    load: {
+      requestsPerSecond: median(loads.map(l => l.requestsPerSecond)),
+      total: loads.reduce((n, l) => n + l.total, 0),
+      durationSeconds: loads.reduce((n, l) => n + l.durationSeconds, 0),
+      p50Ms: median(loads.map(l => l.p50Ms)),
+      p99Ms: median(loads.map(l => l.p99Ms)),
+      errors: loads.reduce((n, l) => n + l.errors, 0),
+      timeouts: loads.reduce((n, l) => n + l.timeouts, 0),
+      statuses,
+      generatorElu: median(loads.map(l => l.generatorElu))
+    },
+    serverCpu: median(rounds.map(r => r.serverCpu)),
+    serverElu: median(rounds.map(r => r.serverElu))
+  }
+}
+
 function printReport (cases: readonly Case[], results: ReadonlyMap<string, Measured>, rssBytes: number, heapBytes: number): void {
   const bare = results.get('bare')!.load.requestsPerSecond
-  const rows = [['case', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'target', 'result', 'unexpected', 'server CPU', 'loadgen ELU']]
+  const rows = [['case', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'target', 'result', 'unexpected', 'server CPU', 'server ELU', 'loadgen ELU']]
   for (const c of cases) {
     const m = results.get(c.name)!
     const ratio = m.load.requestsPerSecond / bare
@@ -112,10 +145,11 @@ function printReport (cases: readonly Case[], results: ReadonlyMap<string, Measu
       m.load.p50Ms.toFixed(2),
       m.load.p99Ms.toFixed(2),
       ratio.toFixed(3),
-      c.target === null ? 'baseline' : `>= ${c.target.toFixed(2)}`,
+      c.target === null ? c.role ?? '' : `>= ${c.target.toFixed(2)}`,
       verdict,
       `${unexpected} of ${m.load.total}`,
       `${Math.round(m.serverCpu * 100)}%`,
+      `${Math.round(m.serverElu * 100)}%`,
       `${Math.round(m.load.generatorElu * 100)}%`
     ])
   }
@@ -127,7 +161,7 @@ function printReport (cases: readonly Case[], results: ReadonlyMap<string, Measu
   for (const r of rows.slice(1)) console.log(line(r))
   console.log()
   console.log(`Hall process after the run: RSS ${(rssBytes / 2 ** 20).toFixed(1)} MiB, heap used ${(heapBytes / 2 ** 20).toFixed(1)} MiB (the bare server shares this process)`)
-  console.log('unexpected = responses with another status, plus socket errors and timeouts; server CPU = share of one core; ' +
+  console.log('unexpected = responses with another status, plus socket errors and timeouts; server CPU = share of one core; ELU = event-loop utilisation; ' +
     'loadgen ELU near 100% means the load generator, not the server, set the pace')
   const failed = cases.filter(c => c.target !== null && (results.get(c.name)!.load.requestsPerSecond / bare < c.target || unexpectedCount(c, results.get(c.name)!) > 0))
   console.log(failed.length === 0 ? 'ALL TARGETS PASS' : `TARGETS FAILED: ${failed.map(c => c.name).join(', ')}`)
@@ -136,7 +170,7 @@ function printReport (cases: readonly Case[], results: ReadonlyMap<string, Measu
 async function main (): Promise<void> {
   const cpuList = cpus()
   console.log(`machine: ${cpuList.length} cores (${cpuList[0]?.model.trim() ?? 'unknown'}), node ${process.version}, ${process.platform}/${process.arch}`)
-  console.log(`load: autocannon in a child process, ${CONNECTIONS} keep-alive connections, ${WARMUP_SECONDS} s warm-up + ${DURATION_SECONDS} s measured per case`)
+  console.log(`load: autocannon in a child process, ${CONNECTIONS} keep-alive connections, ${WARMUP_SECONDS} s warm-up + ${DURATION_SECONDS} s measured per case, ${ROUNDS} round(s)`)
 
   const dir = mkdtempSync(join(tmpdir(), 'hall-bench-'))
   const health = await startHealthServer()
@@ -151,6 +185,10 @@ async function main (): Promise<void> {
     res.end()
   }))
   bare.server.keepAliveTimeout = 95_000 // as Hall's, so neither side closes idle connections differently
+  const fastify = Fastify({ keepAliveTimeout: 95_000 })
+  fastify.get('/', async (_req, reply) => reply.code(200).send())
+  await fastify.listen({ host: '127.0.0.1', port: 0 })
+  const fastifyPort = (fastify.server.address() as AddressInfo).port
 
   const env = readEnv({
     HALL_CONFIG: configFile,
@@ -172,10 +210,13 @@ async function main (): Promise<void> {
       warmupSeconds: WARMUP_SECONDS,
       durationSeconds: DURATION_SECONDS
     })
+    const awake = fleet.awakeDomains.slice(0, DOMAINS_PER_CASE)
     const cases: Case[] = [
       // the same request bytes as the Hall cases, so only the answering code differs
-      { name: 'bare', spec: spec(`http://127.0.0.1:${bare.port}`, '/', fleet.awakeDomains.slice(0, DOMAINS_PER_CASE)), expectedStatus: 200, target: null },
-      { name: 'hall-200', spec: spec(hall.url, '/forward-auth', fleet.awakeDomains.slice(0, DOMAINS_PER_CASE)), expectedStatus: 200, target: 0.95 },
+      { name: 'bare', spec: spec(`http://127.0.0.1:${bare.port}`, '/', awake), expectedStatus: 200, target: null, role: 'baseline' },
+      // not a target: what the framework alone costs, to tell Hall's own code from Fastify's
+      { name: 'fastify-empty', spec: spec(`http://127.0.0.1:${fastifyPort}`, '/', awake), expectedStatus: 200, target: null, role: 'reference' },
+      { name: 'hall-200', spec: spec(hall.url, '/forward-auth', awake), expectedStatus: 200, target: 0.95 },
       {
         name: 'hall-302',
         spec: spec(hall.url, '/forward-auth', fleet.asleepDomains.slice(0, DOMAINS_PER_CASE)),
@@ -185,19 +226,24 @@ async function main (): Promise<void> {
       }
     ]
 
-    const results = new Map<string, Measured>()
-    for (const c of cases) {
-      await verify(c.spec.url, c, 'before the run')
-      const measured = await measure(c)
-      await verify(c.spec.url, c, 'after the run')
-      results.set(c.name, measured)
-      console.log(`  ${c.name}: ${Math.round(measured.load.requestsPerSecond)} req/s over ${measured.load.durationSeconds.toFixed(1)} s`)
+    const rounds = new Map<string, Measured[]>(cases.map(c => [c.name, []]))
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const c of cases) {
+        await verify(c.spec.url, c, 'before the run')
+        const measured = await measure(c)
+        await verify(c.spec.url, c, 'after the run')
+        rounds.get(c.name)!.push(measured)
+        console.log(`  round ${round}/${ROUNDS} ${c.name}: ${Math.round(measured.load.requestsPerSecond)} req/s, ` +
+          `p99 ${measured.load.p99Ms.toFixed(2)} ms, server CPU ${Math.round(measured.serverCpu * 100)}%`)
+      }
     }
+    const results = new Map([...rounds].map(([name, measured]) => [name, combine(measured)]))
     const memory = process.memoryUsage()
     printReport(cases, results, memory.rss, memory.heapUsed)
   } finally {
     await hall.close()
     await bare.close()
+    await fastify.close()
     await health.close()
     rmSync(dir, { recursive: true, force: true })
   }

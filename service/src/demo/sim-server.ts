@@ -1,7 +1,8 @@
 import { createSocket } from 'node:dgram'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import { createServer as createTcpServer } from 'node:net'
-import { normalizeMac, parseMagicPacket } from '../power/magic-packet.js'
+import { normalizeMac } from '../config/mac.js'
+import { parseMagicPacket } from '../power/magic-packet.js'
 
 // A pretend LAN machine for the demo and the integration tests: it is "off" (HTTP port closed,
 // so connections are refused like a powered-off host) until its magic packet arrives on UDP,

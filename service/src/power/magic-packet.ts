@@ -1,4 +1,5 @@
 /** Wake-on-LAN magic packet bytes: pure, no I/O. */
+import { normalizeMac } from '../config/mac.js'
 
 const MAC_BYTES = 6
 const REPEATS = 16
@@ -6,28 +7,6 @@ const SYNC = Buffer.alloc(MAC_BYTES, 0xff)
 // 6 x 0xFF, then the MAC 16 times; a SecureOn password adds 6 more bytes
 const PACKET_BYTES = MAC_BYTES + MAC_BYTES * REPEATS
 const SECURE_ON_BYTES = 6
-
-const notations = [
-  /^([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})$/i,
-  /^([0-9a-f]{2})([0-9a-f]{2})\.([0-9a-f]{2})([0-9a-f]{2})\.([0-9a-f]{2})([0-9a-f]{2})$/i, // Cisco dotted
-  /^([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i
-]
-
-/**
- * 'AA:BB:CC:DD:EE:FF', 'aa-bb-cc-dd-ee-ff', 'aabb.ccdd.eeff' or 'aabbccddeeff' -> 'aa:bb:cc:dd:ee:ff';
- * anything else (including mixed ':' and '-' separators) -> null.
- */
-export function normalizeMac (input: string): string | null {
-  const text = input.trim()
-  for (const re of notations) {
-    const m = re.exec(text)
-    if (m === null) continue
-    // one separator per address: 'aa:bb-cc...' is more likely a typo than a MAC
-    if (re === notations[0] && new Set(text.replace(/[0-9a-f]/gi, '')).size !== 1) return null
-    return m.slice(1).join(':').toLowerCase()
-  }
-  return null
-}
 
 function macBytes (mac: string): Buffer {
   const canonical = normalizeMac(mac)

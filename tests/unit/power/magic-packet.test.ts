@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import test from 'node:test'
-import { buildMagicPacket, normalizeMac, parseMagicPacket } from '../../../service/src/power/magic-packet.js'
+import { normalizeMac } from '../../../service/src/config/mac.js'
+import { buildMagicPacket, parseMagicPacket } from '../../../service/src/power/magic-packet.js'
 
 const mac = 'aa:bb:cc:dd:ee:ff'
 const macBytes = Buffer.from([0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff])

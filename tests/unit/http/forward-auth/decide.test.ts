@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict'
+import test from 'node:test'
+import { parseConfig } from '../../../../service/src/config/load.js'
+import { decide, isBrowserNavigation, RETRY_AFTER_SECONDS } from '../../../../service/src/http/forward-auth/decide.js'
+import { readForwarded, type ForwardedRequest } from '../../../../service/src/http/forward-auth/forwarded.js'
+import type { DomainView } from '../../../../service/src/lifecycle/fleet.js'
+import { phases, type Phase } from '../../../../service/src/lifecycle/states.js'
+
+const PUBLIC_URL = 'https://hall.example.test'
+const HOST = 'app.example.test'
+
+const config = parseConfig(JSON.stringify({
+  servers: { app: { ip: '10.0.0.1', mac: '00:11:22:33:44:55' } },
+  domains: { [HOST]: { server: 'app', upstream: 'http://10.0.0.1:8080' } }
+}))
+const view = (phase: Phase): DomainView => ({ domain: config.domains.get(HOST)!, server: config.servers.get('app')!, phase })
+
+const request = (patch: Partial<ForwardedRequest> = {}): ForwardedRequest => ({
+  host: HOST,
+  authority: `${HOST}:8443`,
+  proto: 'https',
+  method: 'GET',
+  uri: '/reports?month=2024-05&q=a b',
+  accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
+  isWebsocket: false,
+  ...patch
+})
+
+const waitingUrl = `${PUBLIC_URL}/waiting/${HOST}?to=${encodeURIComponent(`https://${HOST}:8443/reports?month=2024-05&q=a b`)}`
+
+const kinds: Array<{ name: string, req: ForwardedRequest, browser: boolean }> = [
+  { name: 'browser GET', req: request(), browser: true },
+  { name: 'browser HEAD', req: request({ method: 'HEAD' }), browser: true },
+  { name: 'form POST', req: request({ method: 'POST' }), browser: false },
+  { name: 'fetch accepting JSON', req: request({ accept: 'application/json' }), browser: false },
+  { name: 'no Accept header', req: request({ accept: '' }), browser: false },
+  { name: 'websocket upgrade accepting HTML', req: request({ isWebsocket: true }), browser: false }
+]
+
+for (const phase of phases) {
+  for (const kind of kinds) {
+    test(`decide: ${phase} x ${kind.name}`, () => {
+      const decision = decide(view(phase), kind.req, PUBLIC_URL)
+      if (phase === 'RUNNING' || phase === 'IDLE') {
+        assert.deepEqual(decision, { kind: 'pass' })
+        return
+      }
+      // asleep or on the way: a wake is asked for only when the server is (or may be) off
+      const wake = phase === 'OFFLINE' || phase === 'UNKNOWN'
+      if (kind.browser) {
+        assert.deepEqual(decision, { kind: 'redirect', location: waitingUrl, wake })
+      } else {
+        assert.deepEqual(decision, { kind: 'unavailable', domain: HOST, state: phase, retryAfterSeconds: RETRY_AFTER_SECONDS, wake })
+      }
+    })
+  }
+}
+
+test('decide: OFFLINE browser navigation -> 302 Location to the waiting page, and a wake', () => {
+  const decision = decide(view('OFFLINE'), request({ authority: HOST, proto: 'http', uri: '/a?b=1&c=%2F' }), PUBLIC_URL)
+  assert.deepEqual(decision, {
+    kind: 'redirect',
+    location: 'https://hall.example.test/waiting/app.example.test?to=http%3A%2F%2Fapp.example.test%2Fa%3Fb%3D1%26c%3D%252F',
+    wake: true
+  })
+})
+
+test('decide: the original URL in Location passes the waiting page\'s open-redirect check', () => {
+  const decision = decide(view('OFFLINE'), request(), PUBLIC_URL)
+  assert.equal(decision.kind, 'redirect')
+  const location = new URL(decision.kind === 'redirect' ? decision.location : '')
+  assert.equal(location.origin, PUBLIC_URL)
+  assert.equal(location.pathname, `/waiting/${HOST}`)
+  assert.equal(location.searchParams.get('to'), `https://${HOST}:8443/reports?month=2024-05&q=a b`)
+})
+
+test('decide: Retry-After for non-browser clients is 5 seconds', () => {
+  assert.equal(RETRY_AFTER_SECONDS, 5)
+})
+
+test('decide: a websocket is never redirected, whatever it accepts', () => {
+  for (const phase of phases) {
+    const decision = decide(view(phase), request({ isWebsocket: true, accept: 'text/html' }), PUBLIC_URL)
+    assert.notEqual(decision.kind, 'redirect', phase)
+  }
+})
+
+test('decide: no usable Host -> no-host, even before looking at the domain', () => {
+  assert.deepEqual(decide(view('OFFLINE'), request({ host: null, authority: null }), PUBLIC_URL), { kind: 'no-host' })
+  assert.deepEqual(decide(undefined, request({ host: null, authority: null }), PUBLIC_URL), { kind: 'no-host' })
+})
+
+test('decide: a host Hall does not front -> unknown-domain, never a pass', () => {
+  assert.deepEqual(decide(undefined, request({ host: 'other.example.test' }), PUBLIC_URL), { kind: 'unknown-domain', host: 'other.example.test' })
+})
+
+const navigations: Array<{ name: string, patch: Partial<ForwardedRequest>, browser: boolean }> = [
+  { name: 'GET text/html', patch: {}, browser: true },
+  { name: 'HEAD text/html', patch: { method: 'HEAD' }, browser: true },
+  { name: 'Accept in upper case', patch: { accept: 'TEXT/HTML' }, browser: true },
+  { name: 'POST', patch: { method: 'POST' }, browser: false },
+  { name: 'PUT', patch: { method: 'PUT' }, browser: false },
+  { name: 'OPTIONS (CORS preflight)', patch: { method: 'OPTIONS' }, browser: false },
+  { name: 'application/json', patch: { accept: 'application/json' }, browser: false },
+  { name: '*/* only', patch: { accept: '*/*' }, browser: false },
+  { name: 'websocket', patch: { isWebsocket: true }, browser: false }
+]
+for (const c of navigations) {
+  test(`isBrowserNavigation: ${c.name} -> ${String(c.browser)}`, () => {
+    assert.equal(isBrowserNavigation(request(c.patch)), c.browser)
+  })
+}
+
+test('decide (from headers): a browser listing text/html second still gets the waiting page', () => {
+  const req = readForwarded({
+    'x-forwarded-host': HOST,
+    'x-forwarded-uri': '/',
+    accept: 'application/xhtml+xml,text/html;q=0.9,*/*;q=0.8'
+  })
+  assert.equal(decide(view('OFFLINE'), req, PUBLIC_URL).kind, 'redirect')
+})

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict'
+import type { IncomingHttpHeaders } from 'node:http'
+import test from 'node:test'
+import { readForwarded } from '../../../../service/src/http/forward-auth/forwarded.js'
+
+const withHost = (extra: IncomingHttpHeaders = {}): IncomingHttpHeaders => ({ 'x-forwarded-host': 'app.example.test', ...extra })
+
+test('forwarded: a typical Traefik request', () => {
+  assert.deepEqual(readForwarded({
+    'x-forwarded-host': 'App.Example.TEST:8443',
+    'x-forwarded-proto': 'https',
+    'x-forwarded-method': 'get',
+    'x-forwarded-uri': '/reports?month=2024-05',
+    accept: 'text/html'
+  }), {
+    host: 'app.example.test',
+    authority: 'app.example.test:8443',
+    proto: 'https',
+    method: 'GET',
+    uri: '/reports?month=2024-05',
+    accept: 'text/html',
+    isWebsocket: false
+  })
+})
+
+test('forwarded: no headers at all -> no host, safe defaults', () => {
+  assert.deepEqual(readForwarded({}), {
+    host: null, authority: null, proto: 'https', method: 'GET', uri: '/', accept: '', isWebsocket: false
+  })
+})
+
+const hosts: Array<{ name: string, value: string | string[], host: string | null }> = [
+  { name: 'lower-cased', value: 'APP.Example.Test', host: 'app.example.test' },
+  { name: 'port stripped', value: 'app.example.test:8443', host: 'app.example.test' },
+  { name: 'surrounding spaces', value: '  app.example.test  ', host: 'app.example.test' },
+  { name: 'trailing dot', value: 'app.example.test.', host: 'app.example.test' },
+  { name: 'array: first value', value: ['a.example.test', 'b.example.test'], host: 'a.example.test' },
+  { name: 'comma list: first value', value: 'a.example.test, b.example.test', host: 'a.example.test' },
+  { name: 'empty', value: '', host: null },
+  { name: 'with a path', value: 'evil.test/path', host: null },
+  { name: 'with spaces inside', value: 'evil test', host: null },
+  { name: 'markup', value: '<script>', host: null },
+  { name: 'user info', value: 'app.example.test@evil.test', host: null },
+  { name: 'non-numeric port', value: 'app.example.test:abc', host: null },
+  { name: 'underscore', value: 'app_1.example.test', host: null },
+  { name: 'label starting with "-"', value: '-app.example.test', host: null },
+  { name: 'too long', value: `${'a'.repeat(60)}.`.repeat(5) + 'test', host: null }
+]
+for (const c of hosts) {
+  test(`forwarded host: ${c.name} -> ${String(c.host)}`, () => {
+    const req = readForwarded({ 'x-forwarded-host': c.value })
+    assert.equal(req.host, c.host)
+    if (c.host === null) assert.equal(req.authority, null)
+  })
+}
+
+const uris: Array<{ name: string, value: string | undefined, uri: string }> = [
+  { name: 'missing', value: undefined, uri: '/' },
+  { name: 'path and query kept', value: '/a/b?c=d#e', uri: '/a/b?c=d#e' },
+  { name: 'protocol-relative', value: '//evil.test/x', uri: '/' },
+  { name: 'absolute URL', value: 'https://evil.test/', uri: '/' },
+  { name: 'no leading slash', value: 'evil.test', uri: '/' },
+  { name: 'backslash', value: '/\\evil.test', uri: '/' },
+  { name: 'space', value: '/a b', uri: '/' },
+  { name: 'newline', value: '/a\nLocation: https://evil.test/', uri: '/' }
+]
+for (const c of uris) {
+  test(`forwarded uri: ${c.name} -> ${c.uri}`, () => {
+    assert.equal(readForwarded(withHost(c.value === undefined ? {} : { 'x-forwarded-uri': c.value })).uri, c.uri)
+  })
+}
+
+// Commas are legal in a path and a query string; only list-valued headers (Host, Proto) are split.
+test('forwarded uri: a comma in the query is kept (the user returns to the page they asked for)', () => {
+  assert.equal(readForwarded(withHost({ 'x-forwarded-uri': '/search?ids=1,2,3' })).uri, '/search?ids=1,2,3')
+})
+
+test('forwarded accept: the whole header is kept, not only its first media type', () => {
+  assert.equal(readForwarded(withHost({ accept: 'application/xhtml+xml,text/html;q=0.9' })).accept, 'application/xhtml+xml,text/html;q=0.9')
+})
+
+const protos: Array<{ value: string | undefined, proto: 'http' | 'https' }> = [
+  { value: undefined, proto: 'https' },
+  { value: 'http', proto: 'http' },
+  { value: 'HTTP', proto: 'http' },
+  { value: 'https', proto: 'https' },
+  { value: 'http, https', proto: 'http' },
+  { value: 'ws', proto: 'http' },
+  { value: 'wss', proto: 'https' },
+  { value: 'gopher', proto: 'https' }
+]
+for (const c of protos) {
+  test(`forwarded proto: ${String(c.value)} -> ${c.proto}`, () => {
+    assert.equal(readForwarded(withHost(c.value === undefined ? {} : { 'x-forwarded-proto': c.value })).proto, c.proto)
+  })
+}
+
+test('forwarded method: upper-cased and trimmed, GET by default', () => {
+  assert.equal(readForwarded(withHost({ 'x-forwarded-method': 'post' })).method, 'POST')
+  assert.equal(readForwarded(withHost({ 'x-forwarded-method': ' head ' })).method, 'HEAD')
+  assert.equal(readForwarded(withHost()).method, 'GET')
+})
+
+const websockets: Array<{ name: string, headers: IncomingHttpHeaders, ws: boolean }> = [
+  { name: 'plain request', headers: {}, ws: false },
+  { name: 'Sec-WebSocket-Key (Traefik strips Upgrade)', headers: { 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' }, ws: true },
+  { name: 'Upgrade: websocket', headers: { upgrade: 'websocket' }, ws: true },
+  { name: 'Upgrade: WebSocket (any case)', headers: { upgrade: 'WebSocket' }, ws: true },
+  { name: 'Upgrade: h2c', headers: { upgrade: 'h2c' }, ws: false },
+  { name: 'proto ws', headers: { 'x-forwarded-proto': 'ws' }, ws: true },
+  { name: 'proto wss', headers: { 'x-forwarded-proto': 'wss' }, ws: true }
+]
+for (const c of websockets) {
+  test(`forwarded websocket: ${c.name} -> ${String(c.ws)}`, () => {
+    assert.equal(readForwarded(withHost(c.headers)).isWebsocket, c.ws)
+  })
+}

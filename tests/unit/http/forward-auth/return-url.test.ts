@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import test from 'node:test'
+import { isSafeReturnUrl, safeReturnUrl } from '../../../../service/src/http/forward-auth/return-url.js'
+
+interface Payloads { domain: string, cases: Array<{ name: string, to: string, ok: boolean }> }
+const payloads = JSON.parse(readFileSync(new URL('../../../fixtures/open-redirect.json', import.meta.url), 'utf8')) as Payloads
+const { domain } = payloads
+
+test('open-redirect fixture has hostile and harmless cases', () => {
+  assert.ok(payloads.cases.filter(c => c.ok).length >= 4)
+  assert.ok(payloads.cases.filter(c => !c.ok).length >= 25)
+})
+
+for (const c of payloads.cases) {
+  test(`return url: ${c.name} -> ${c.ok ? 'allowed' : 'refused'}`, () => {
+    assert.equal(isSafeReturnUrl(domain, c.to), c.ok)
+  })
+}
+
+test('return url: the domain is compared case-insensitively', () => {
+  assert.equal(isSafeReturnUrl('App.Example.TEST', 'https://app.example.test/'), true)
+})
+
+test('return url: a very long URL is refused, a long one is fine', () => {
+  const base = `https://${domain}/`
+  assert.equal(isSafeReturnUrl(domain, base + 'a'.repeat(4000)), true)
+  assert.equal(isSafeReturnUrl(domain, base + 'a'.repeat(5000)), false)
+  assert.equal(isSafeReturnUrl(domain, base + 'a'.repeat(1_000_000)), false)
+})
+
+test('safeReturnUrl: a safe "to" is kept as written', () => {
+  assert.equal(safeReturnUrl(domain, 'https://app.example.test:8443/a?b=1#c'), 'https://app.example.test:8443/a?b=1#c')
+})
+
+test('safeReturnUrl: missing or hostile "to" falls back to the domain root over https', () => {
+  assert.equal(safeReturnUrl(domain, undefined), 'https://app.example.test/')
+  for (const c of payloads.cases.filter(c => !c.ok)) {
+    assert.equal(safeReturnUrl(domain, c.to), 'https://app.example.test/', c.name)
+  }
+})

@@ -44,6 +44,8 @@ interface Measured {
   readonly load: LoadResult
   /** CPU time of the server process over the measured window, as a share of one core. */
   readonly serverCpu: number
+  /** The same CPU time per answered request: steadier than req/s when other work shares the machine. */
+  readonly cpuUsPerRequest: number
   readonly serverElu: number
 }
 
@@ -82,6 +84,7 @@ async function measure (c: Case): Promise<Measured> {
   let elu = performance.eventLoopUtilization()
   let started = performance.now()
   let serverCpu = 0
+  let cpuUs = 0
   let serverElu = 0
   const load = await runLoad(c.spec, {
     onMeasureStart () {
@@ -91,11 +94,12 @@ async function measure (c: Case): Promise<Measured> {
     },
     onMeasureEnd () {
       const used = process.cpuUsage(cpu)
-      serverCpu = (used.user + used.system) / 1000 / (performance.now() - started)
+      cpuUs = used.user + used.system
+      serverCpu = cpuUs / 1000 / (performance.now() - started)
       serverElu = performance.eventLoopUtilization(elu).utilization
     }
   })
-  return { load, serverCpu, serverElu }
+  return { load, serverCpu, cpuUsPerRequest: cpuUs / Math.max(1, load.total), serverElu }
 }
 
 function unexpectedCount (c: Case, m: Measured): number {
@@ -127,13 +131,14 @@ function combine (rounds: readonly Measured[]): Measured {
       generatorElu: median(loads.map(l => l.generatorElu))
     },
     serverCpu: median(rounds.map(r => r.serverCpu)),
+    cpuUsPerRequest: median(rounds.map(r => r.cpuUsPerRequest)),
     serverElu: median(rounds.map(r => r.serverElu))
   }
 }
 
 function printReport (cases: readonly Case[], results: ReadonlyMap<string, Measured>, rssBytes: number, heapBytes: number): void {
   const bare = results.get('bare')!.load.requestsPerSecond
-  const rows = [['case', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'target', 'result', 'unexpected', 'server CPU', 'server ELU', 'loadgen ELU']]
+  const rows = [['case', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'target', 'result', 'unexpected', 'CPU µs/req', 'server CPU', 'server ELU', 'loadgen ELU']]
   for (const c of cases) {
     const m = results.get(c.name)!
     const ratio = m.load.requestsPerSecond / bare
@@ -148,6 +153,7 @@ function printReport (cases: readonly Case[], results: ReadonlyMap<string, Measu
       c.target === null ? c.role ?? '' : `>= ${c.target.toFixed(2)}`,
       verdict,
       `${unexpected} of ${m.load.total}`,
+      m.cpuUsPerRequest.toFixed(1),
       `${Math.round(m.serverCpu * 100)}%`,
       `${Math.round(m.serverElu * 100)}%`,
       `${Math.round(m.load.generatorElu * 100)}%`
@@ -161,7 +167,7 @@ function printReport (cases: readonly Case[], results: ReadonlyMap<string, Measu
   for (const r of rows.slice(1)) console.log(line(r))
   console.log()
   console.log(`Hall process after the run: RSS ${(rssBytes / 2 ** 20).toFixed(1)} MiB, heap used ${(heapBytes / 2 ** 20).toFixed(1)} MiB (the bare server shares this process)`)
-  console.log('unexpected = responses with another status, plus socket errors and timeouts; server CPU = share of one core; ELU = event-loop utilisation; ' +
+  console.log('unexpected = responses with another status, plus socket errors and timeouts; CPU µs/req = server CPU time per response (steadier than req/s on a busy machine); server CPU = share of one core; ELU = event-loop utilisation; ' +
     'loadgen ELU near 100% means the load generator, not the server, set the pace')
   const failed = cases.filter(c => c.target !== null && (results.get(c.name)!.load.requestsPerSecond / bare < c.target || unexpectedCount(c, results.get(c.name)!) > 0))
   console.log(failed.length === 0 ? 'ALL TARGETS PASS' : `TARGETS FAILED: ${failed.map(c => c.name).join(', ')}`)
@@ -234,7 +240,7 @@ async function main (): Promise<void> {
         await verify(c.spec.url, c, 'after the run')
         rounds.get(c.name)!.push(measured)
         console.log(`  round ${round}/${ROUNDS} ${c.name}: ${Math.round(measured.load.requestsPerSecond)} req/s, ` +
-          `p99 ${measured.load.p99Ms.toFixed(2)} ms, server CPU ${Math.round(measured.serverCpu * 100)}%`)
+          `p99 ${measured.load.p99Ms.toFixed(2)} ms, ${measured.cpuUsPerRequest.toFixed(1)} CPU µs/req`)
       }
     }
     const results = new Map([...rounds].map(([name, measured]) => [name, combine(measured)]))

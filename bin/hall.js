@@ -2,7 +2,7 @@
 // Runs the built CLI when `npm run build` produced one, the TypeScript source otherwise.
 import { existsSync } from 'node:fs'
 
-const built = new URL('../dist/cli.js', import.meta.url)
+const built = new URL('../service/dist/cli.js', import.meta.url)
 if (existsSync(built)) {
   await import(built.href)
 } else {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
 import test from 'node:test'
-import { normalizeMac } from '../../../service/src/config/mac.js'
 import { buildMagicPacket, parseMagicPacket } from '../../../service/src/power/magic-packet.js'
 
 const mac = 'aa:bb:cc:dd:ee:ff'
@@ -52,27 +51,4 @@ const notPackets = [
 ]
 for (const c of notPackets) {
   test(`parse: ${c.name} is not a magic packet`, () => assert.equal(parseMagicPacket(c.buf), null))
-}
-
-const notations = [
-  { input: 'AA:BB:CC:DD:EE:FF', want: mac },
-  { input: 'aa:bb:cc:dd:ee:ff', want: mac },
-  { input: 'aa-bb-cc-dd-ee-ff', want: mac },
-  { input: 'AA-BB-CC-DD-EE-FF', want: mac },
-  { input: 'aabb.ccdd.eeff', want: mac },
-  { input: 'AABB.CCDD.EEFF', want: mac },
-  { input: 'aabbccddeeff', want: mac },
-  { input: ' 00:11:22:33:44:55 ', want: '00:11:22:33:44:55' },
-  { input: '', want: null },
-  { input: 'aa:bb:cc:dd:ee', want: null },
-  { input: 'aa:bb:cc:dd:ee:ff:00', want: null },
-  { input: 'aa:bb:cc:dd:ee:fg', want: null },
-  { input: 'aa:bb-cc:dd-ee:ff', want: null },
-  { input: 'a:b:c:d:e:f', want: null },
-  { input: 'aabbccddeeff0', want: null },
-  { input: 'aabb.ccdd.eef', want: null },
-  { input: 'aa:bb:cc:dd:ee:ff; reboot', want: null }
-]
-for (const c of notations) {
-  test(`normalizeMac(${JSON.stringify(c.input)}) -> ${String(c.want)}`, () => assert.equal(normalizeMac(c.input), c.want))
 }

@@ -24,28 +24,40 @@ export function describeIssues (issues: readonly Issue[], input: unknown, knownK
 
 function describeIssue (issue: Issue, input: unknown, knownKeys: ReadonlySet<string>, base: readonly Key[]): ConfigProblem[] {
   const path = [...base, ...issue.path]
+  const value = valueAt(input, path)
+  const at = (message: string): ConfigProblem[] => [{ path: toJsonPath(path), message }]
+  if (value === undefined && issue.code !== 'unrecognized_keys' && issue.code !== 'invalid_key') return at('is required')
   switch (issue.code) {
     case 'invalid_union': {
-      // The branch with the fewest complaints is the one the author meant (flat or full domain form).
+      // a discriminated union names the values it knows; a plain one has one list of issues per branch
+      const options = (issue as { options?: unknown[] }).options
+      if (options !== undefined) return at(`expected ${listOf(options)}, got ${show(value)}`)
+      // the branch with the fewest complaints is the one the author meant (flat or full domain form)
       const branches = issue.errors.filter(b => b.length > 0)
-      if (branches.length === 0) return [{ path: toJsonPath(path), message: issue.message }]
+      if (branches.length === 0) return at(`${issue.message}, got ${show(value)}`)
       const best = branches.reduce((a, b) => (b.length < a.length ? b : a))
       return describeIssues(best, input, knownKeys, path)
     }
     case 'unrecognized_keys':
       return issue.keys.map(key => ({ path: toJsonPath([...path, key]), message: `unknown key${suggest(key, knownKeys)}` }))
-    case 'invalid_type': {
-      const value = valueAt(input, path)
-      if (value === undefined) return [{ path: toJsonPath(path), message: 'is required' }]
-      const custom = issue.message.startsWith('Invalid input') ? `expected ${article(issue.expected)}` : issue.message
-      return [{ path: toJsonPath(path), message: `${custom}, got ${show(value)}` }]
-    }
-    default: {
-      const value = valueAt(input, path)
-      const got = value === undefined || typeof value === 'object' ? '' : `, got ${show(value)}`
-      return [{ path: toJsonPath(path), message: `${issue.message}${got}` }]
-    }
+    case 'invalid_key':
+      return at(`${issue.issues[0]?.message ?? 'not an allowed key'}, got ${show(path.at(-1))}`)
+    case 'invalid_type':
+      return at(`${issue.message.startsWith('Invalid input') ? `expected ${article(issue.expected)}` : issue.message}, got ${show(value)}`)
+    case 'invalid_value':
+      return at(`expected ${listOf(issue.values)}, got ${show(value)}`)
+    case 'too_small':
+      return at(`expected ${issue.origin === 'array' ? 'at least' : 'a value of at least'} ${String(issue.minimum)}${issue.origin === 'array' ? ' item(s)' : ''}, got ${show(value)}`)
+    case 'too_big':
+      return at(`expected ${issue.origin === 'array' ? 'at most' : 'a value of at most'} ${String(issue.maximum)}${issue.origin === 'array' ? ' item(s)' : ''}, got ${show(value)}`)
+    default:
+      return at(typeof value === 'object' ? issue.message : `${issue.message}, got ${show(value)}`)
   }
+}
+
+function listOf (values: readonly unknown[]): string {
+  const shown = values.map(v => JSON.stringify(v))
+  return shown.length <= 1 ? (shown[0] ?? 'nothing') : `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)!}`
 }
 
 function valueAt (input: unknown, path: readonly Key[]): unknown {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { HallError } from '../errors.js'
+import { crossReferenceProblems } from './cross-references.js'
 import { describeIssues, type ConfigProblem } from './issues.js'
 import { normalize } from './normalize.js'
 import { domainsFileSchema, knownKeys } from './schema.js'
@@ -21,16 +22,28 @@ export function parseConfig (text: string, source = 'domains.json'): HallConfig 
   try {
     raw = JSON.parse(text)
   } catch (err) {
-    throw invalid(source, [{ path: '(file)', message: `not valid JSON: ${(err as Error).message}` }])
+    throw invalid(source, [{ path: '(file)', message: `not valid JSON: ${describeJsonError(text, err as Error)}` }])
   }
   const parsed = domainsFileSchema.safeParse(raw)
-  if (!parsed.success) throw invalid(source, describeIssues(parsed.error.issues, raw, knownKeys))
-  const { config, problems } = normalize(parsed.data)
-  if (problems.length > 0) throw invalid(source, problems)
-  return config
+  const problems = [
+    ...(parsed.success ? [] : describeIssues(parsed.error.issues, raw, knownKeys)),
+    ...crossReferenceProblems(raw)
+  ]
+  if (problems.length > 0 || !parsed.success) throw invalid(source, problems)
+  return normalize(parsed.data)
 }
 
 function invalid (source: string, problems: ConfigProblem[]): HallError {
   const lines = problems.map(p => `${p.path}: ${p.message}`)
   return new HallError('HALL_ERR_CONFIG_INVALID', `invalid ${source}:\n  ${lines.join('\n  ')}`, problems)
+}
+
+/** Node names a character offset; people look for a line and a column. */
+function describeJsonError (text: string, err: Error): string {
+  const position = /at position (\d+)/.exec(err.message)
+  if (position === null) return err.message
+  const before = text.slice(0, Number(position[1]))
+  const line = before.split('\n').length
+  const column = before.length - before.lastIndexOf('\n')
+  return `${err.message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`
 }

@@ -1,20 +1,17 @@
 import { normalizeMac } from './mac.js'
 import { expandFlatDomain, isFlatDomain } from './legacy.js'
-import type { ConfigProblem } from './issues.js'
 import type { DomainsFile, RelayEntry, ServerEntry } from './schema.js'
 import type {
   DomainConfig, HallConfig, HealthCheck, RelayConfig, ServerConfig, StatusMatcher, WakeConfig, Weekday
 } from './types.js'
 
-const placeholders = new Set(['mac', 'ip', 'broadcast'])
 const DEFAULT_IDLE_SHUTDOWN_MINUTES = 20
 
 /**
- * From the parsed file to the frozen config the service runs on. Cross-references (a domain's
- * server, a wake's relay) are checked here; every problem is collected, none thrown early.
+ * From the parsed file to the frozen config the service runs on. Expects a file that passed the
+ * schema and `crossReferenceProblems`: every name it follows exists.
  */
-export function normalize (file: DomainsFile): { config: HallConfig, problems: ConfigProblem[] } {
-  const problems: ConfigProblem[] = []
+export function normalize (file: DomainsFile): HallConfig {
   const relays = new Map<string, RelayConfig>()
   for (const [name, entry] of Object.entries(file.relays)) relays.set(name, toRelay(name, entry))
 
@@ -22,17 +19,11 @@ export function normalize (file: DomainsFile): { config: HallConfig, problems: C
   const domains = new Map<string, DomainConfig>()
   for (const [rawHost, entry] of Object.entries(file.domains)) {
     const host = rawHost.toLowerCase()
-    const at = `domains[${JSON.stringify(rawHost)}]`
-    if (domains.has(host)) problems.push({ path: at, message: `duplicates domain "${host}" (host names are case-insensitive)` })
     if (isFlatDomain(entry)) {
       const { server, upstream } = expandFlatDomain(entry)
-      if (serverEntries.has(host)) problems.push({ path: at, message: `flat entry defines server "${host}", which servers already has` })
       serverEntries.set(host, server)
       domains.set(host, { host, server: host, upstream, listed: entry.listed })
     } else {
-      if (!serverEntries.has(entry.server)) {
-        problems.push({ path: `${at}.server`, message: `no server named "${entry.server}" (known: ${[...serverEntries.keys()].sort().join(', ') || 'none'})` })
-      }
       domains.set(host, { host, server: entry.server, upstream: entry.upstream, listed: entry.listed })
     }
   }
@@ -40,10 +31,9 @@ export function normalize (file: DomainsFile): { config: HallConfig, problems: C
   const servers = new Map<string, ServerConfig>()
   for (const [name, entry] of serverEntries) {
     const upstreams = [...domains.values()].filter(d => d.server === name).map(d => d.upstream)
-    const server = toServer(name, entry, upstreams, relays, problems)
-    if (server !== null) servers.set(name, server)
+    servers.set(name, toServer(name, entry, upstreams, relays))
   }
-  return { config: Object.freeze({ servers, relays, domains }), problems }
+  return Object.freeze({ servers, relays, domains })
 }
 
 function toRelay (name: string, r: RelayEntry): RelayConfig {
@@ -58,25 +48,10 @@ function toRelay (name: string, r: RelayEntry): RelayConfig {
   })
 }
 
-function toServer (name: string, s: ServerEntry, upstreams: string[], relays: Map<string, RelayConfig>, problems: ConfigProblem[]): ServerConfig | null {
-  const at = `servers.${name}`
-  const relayNamed = (relayName: string, path: string): RelayConfig | null => {
-    const relay = relays.get(relayName)
-    if (relay === undefined) problems.push({ path, message: `no relay named "${relayName}" (known: ${[...relays.keys()].sort().join(', ') || 'none'})` })
-    return relay ?? null
-  }
-  let wake: WakeConfig | null
-  if (s.wake.method === 'udp') {
-    wake = { method: 'udp', broadcast: s.wake.broadcast, port: s.wake.port, secureOn: s.wake.secureon === undefined ? null : macBytes(s.wake.secureon) }
-  } else {
-    for (const p of templateNames(s.wake.command)) {
-      if (!placeholders.has(p)) problems.push({ path: `${at}.wake.command`, message: `unknown placeholder {${p}} (allowed: {mac}, {ip}, {broadcast})` })
-    }
-    const relay = relayNamed(s.wake.relay, `${at}.wake.relay`)
-    wake = relay === null ? null : { method: 'ssh', relay, command: s.wake.command, broadcast: s.wake.broadcast }
-  }
-  const shutdownRelay = s.shutdown === undefined ? null : relayNamed(s.shutdown.relay, `${at}.shutdown.relay`)
-  if (wake === null) return null
+function toServer (name: string, s: ServerEntry, upstreams: string[], relays: Map<string, RelayConfig>): ServerConfig {
+  const wake: WakeConfig = s.wake.method === 'udp'
+    ? { method: 'udp', broadcast: s.wake.broadcast, port: s.wake.port, secureOn: s.wake.secureon === undefined ? null : macBytes(s.wake.secureon) }
+    : { method: 'ssh', relay: relays.get(s.wake.relay)!, command: s.wake.command, broadcast: s.wake.broadcast }
   const idleMinutes = s.idle_shutdown_minutes ?? (s.policy === 'always_on' ? null : DEFAULT_IDLE_SHUTDOWN_MINUTES)
   return Object.freeze({
     name,
@@ -89,7 +64,7 @@ function toServer (name: string, s: ServerEntry, upstreams: string[], relays: Ma
     probeTimeoutMs: Math.round(s.probe_timeout_seconds * 1000),
     wakeTimeoutMs: Math.round(s.wake_timeout_seconds * 1000),
     idleShutdownMs: idleMinutes === null ? null : Math.round(idleMinutes * 60_000),
-    shutdown: s.shutdown === undefined || shutdownRelay === null ? null : { relay: shutdownRelay, command: s.shutdown.command },
+    shutdown: s.shutdown === undefined ? null : { relay: relays.get(s.shutdown.relay)!, command: s.shutdown.command },
     schedule: s.schedule === undefined
       ? null
       : {
@@ -123,10 +98,6 @@ function statusMatcher (expect: number | number[] | string): StatusMatcher {
   if (typeof expect === 'number') return { kind: 'codes', codes: [expect] }
   if (Array.isArray(expect)) return { kind: 'codes', codes: expect }
   return { kind: 'class', hundreds: Number(expect[0]) }
-}
-
-function templateNames (template: string): string[] {
-  return [...template.matchAll(/\{([^{}]*)\}/g)].map(m => m[1]!)
 }
 
 function minutes (hhmm: string): number {

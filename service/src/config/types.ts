@@ -69,7 +69,7 @@ export interface ServerConfig {
   readonly mac: string
   readonly policy: Policy
   readonly wake: WakeConfig
-  /** Never empty: a server without checks gets a TCP check and an HTTP check on its upstreams. */
+  /** Never empty: without an HTTP check, its domains' upstreams are checked (any status below 500 is ready). */
   readonly health: readonly HealthCheck[]
   readonly probeIntervalMs: number
   readonly probeTimeoutMs: number

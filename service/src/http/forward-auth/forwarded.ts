@@ -18,15 +18,15 @@ const hostPattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,
 
 /** Pure and total: odd or hostile headers give a sane value, never an exception. */
 export function readForwarded (headers: IncomingHttpHeaders): ForwardedRequest {
-  const authority = first(headers['x-forwarded-host'])?.trim().toLowerCase() ?? ''
+  const authority = firstListed(headers['x-forwarded-host'])?.trim().toLowerCase() ?? ''
   const host = hostOf(authority)
-  const proto = first(headers['x-forwarded-proto'])?.trim().toLowerCase()
+  const proto = firstListed(headers['x-forwarded-proto'])?.trim().toLowerCase()
   const uri = first(headers['x-forwarded-uri']) ?? '/'
   return {
     host,
     authority: host === null ? null : authority,
     proto: proto === 'http' || proto === 'ws' ? 'http' : 'https',
-    method: (first(headers['x-forwarded-method']) ?? 'GET').trim().toUpperCase(),
+    method: (firstListed(headers['x-forwarded-method']) ?? 'GET').trim().toUpperCase(),
     // a URI that is not origin-form ("//evil.test", "http://...") is not the user's path: use "/"
     uri: uri.startsWith('/') && !uri.startsWith('//') && !/[\s\\]/.test(uri) ? uri : '/',
     accept: first(headers.accept) ?? '',
@@ -37,9 +37,12 @@ export function readForwarded (headers: IncomingHttpHeaders): ForwardedRequest {
 }
 
 function first (value: string | string[] | undefined): string | undefined {
-  // proxies may append: "a.example, b.example" — the first is what the client sent
-  const text = Array.isArray(value) ? value[0] : value
-  return text?.split(',')[0]
+  return Array.isArray(value) ? value[0] : value
+}
+
+/** Proxies in a chain append to X-Forwarded-Host/-Proto ("a.example, b.example"): the first is the client's. */
+function firstListed (value: string | string[] | undefined): string | undefined {
+  return first(value)?.split(',')[0]
 }
 
 function hostOf (authority: string): string | null {

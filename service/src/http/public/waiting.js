@@ -137,7 +137,8 @@
       if (isFinite(at)) startedAtMs = at // a newer wake (e.g. after SHUTDOWN) restarts the clock
     }
     if (isReady(s.state)) return goOn()
-    if (s.state === 'OFFLINE' && wake && (wake.outcome === 'failed' || wake.outcome === 'timeout')) {
+    // OFFLINE after a failed wake, or BOOTING when the host answers but its application never got healthy
+    if (wake && (wake.outcome === 'failed' || wake.outcome === 'timeout')) {
       return showFailure(wake.error)
     }
     lastState = s.state

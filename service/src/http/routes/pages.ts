@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { Clock } from '../../clock.js'
 import type { Fleet } from '../../lifecycle/fleet.js'
+import { isServing } from '../../lifecycle/states.js'
 import { safeReturnUrl } from '../forward-auth/return-url.js'
 import { expectedBootMs, type WakeHistory } from '../status-view.js'
 import { renderHomePage } from '../views/home.js'
@@ -31,7 +32,8 @@ export const pageRoutes: FastifyPluginAsync<PageOptions> = async (app, { fleet, 
     if (view === undefined) return page(reply.code(404), renderNotFoundPage(req.params.domain))
     const supervisor = fleet.supervisor(view.server.name)
     const wake = history.latest(view.server.name)
-    const failed = view.phase === 'OFFLINE' && (wake?.outcome === 'failed' || wake?.outcome === 'timeout')
+    // the latest wake failed and none is under way (a pending wake would be the latest)
+    const failed = !isServing(view.phase) && (wake?.outcome === 'failed' || wake?.outcome === 'timeout')
     return page(reply, renderWaitingPage({
       domain,
       to: safeReturnUrl(domain, req.query.to),

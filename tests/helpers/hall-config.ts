@@ -6,11 +6,12 @@ import { join } from 'node:path'
  * A domains.json for one loopback server whose magic packets go to `udpPort` on 127.0.0.1 and
  * whose health is an HTTP check on `httpPort` (closed port = asleep). Returns the file path.
  */
-export function writeLoopbackConfig (opts: { udpPort: number, httpPort: number, domain?: string, mac?: string, wakeTimeoutSeconds?: number, extra?: object }): { file: string, cleanup (): void } {
+export function writeLoopbackConfig (opts: { udpPort: number, httpPort: number, domain?: string, mac?: string, wakeTimeoutSeconds?: number, extra?: object, relays?: object }): { file: string, cleanup (): void } {
   const dir = mkdtempSync(join(tmpdir(), 'hall-config-'))
   const file = join(dir, 'domains.json')
   const domain = opts.domain ?? 'app.hall.test'
   writeFileSync(file, JSON.stringify({
+    relays: opts.relays ?? {},
     servers: {
       lab: {
         ip: '127.0.0.1',

@@ -36,10 +36,11 @@ export function generateFleet (shape: FleetShape): BenchFleet {
     const name = `${isAwake ? 'awake' : 'asleep'}-${String(s).padStart(3, '0')}`
     const port = isAwake ? shape.healthyPort : shape.deadPort
     servers[name] = {
-      ip: `10.0.${Math.floor(s / 250)}.${(s % 250) + 1}`,
+      // loopback addresses only: nothing here may point at a real LAN, even with wakes stubbed
+      ip: `127.1.${Math.floor(s / 250)}.${(s % 250) + 1}`,
       mac: `02:00:00:00:${hex(s >> 8)}:${hex(s & 0xff)}`,
       policy: 'on_demand',
-      wake: { method: 'udp', broadcast: '10.0.255.255', port: 9 },
+      wake: { method: 'udp', broadcast: '127.0.0.1', port: 9 },
       health: [{ type: 'http', url: `http://127.0.0.1:${port}/health`, expect_status: 200 }],
       // probes must not disturb the measured window; the first probe still runs at start
       probe_interval_seconds: 60,
@@ -47,7 +48,7 @@ export function generateFleet (shape: FleetShape): BenchFleet {
     }
     for (let d = 0; d < shape.domainsPerServer; d++) {
       const host = `app-${d}.${name}.bench.test`
-      domains[host] = { server: name, upstream: `http://10.0.${Math.floor(s / 250)}.${(s % 250) + 1}:8080` }
+      domains[host] = { server: name, upstream: `http://127.1.${Math.floor(s / 250)}.${(s % 250) + 1}:8080` }
       expectedPhases.set(host, isAwake ? 'RUNNING' : 'OFFLINE')
       if (d === 0) (isAwake ? awakeDomains : asleepDomains).push(host)
     }

@@ -1,8 +1,9 @@
+import { createServer } from 'node:http'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Clock } from '../clock.js'
 import { isHallError, type ErrorCode } from '../errors.js'
 import type { Fleet } from '../lifecycle/fleet.js'
-import { forwardAuthRoutes } from './routes/forward-auth.js'
+import { createForwardAuthHandler } from './forward-auth/handler.js'
 import { pageRoutes } from './routes/pages.js'
 import { statusRoutes } from './routes/status.js'
 import type { WakeHistory } from './status-view.js'
@@ -25,12 +26,18 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
 
 /** The HTTP surface, unstarted: main.ts listens, tests inject or listen on port 0. */
 export function buildApp (deps: AppDeps): FastifyInstance {
+  const forwardAuth = createForwardAuthHandler(deps.fleet, deps.publicUrl)
   const app = Fastify({
     loggerInstance: deps.log,
-    // Traefik keeps idle connections 90 s; a shorter Node default means reconnect churn
-    keepAliveTimeout: 95_000,
-    return503OnClosing: true
+    return503OnClosing: true,
+    serverFactory: (fastifyHandler) => {
+      const server = createServer((req, res) => { if (!forwardAuth(req, res)) fastifyHandler(req, res) })
+      // Traefik keeps idle connections 90 s; a shorter Node default means reconnect churn
+      server.keepAliveTimeout = 95_000
+      return server
+    }
   })
+  app.addHook('preClose', async () => forwardAuth.close())
 
   app.setErrorHandler((err, req, reply) => {
     if (isHallError(err)) {
@@ -45,7 +52,6 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'HALL_ERR_HTTP_NOT_FOUND', message: 'not found' }))
 
   const startedAt = deps.clock.now()
-  app.register(forwardAuthRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl })
   app.register(statusRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, version: deps.version })
   app.register(pageRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock })
   return app

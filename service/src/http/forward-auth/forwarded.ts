@@ -42,7 +42,9 @@ function first (value: string | string[] | undefined): string | undefined {
 
 /** Proxies in a chain append to X-Forwarded-Host/-Proto ("a.example, b.example"): the first is the client's. */
 function firstListed (value: string | string[] | undefined): string | undefined {
-  return first(value)?.split(',')[0]
+  const text = first(value)
+  const comma = text?.indexOf(',') ?? -1
+  return comma === -1 ? text : text!.slice(0, comma)
 }
 
 function hostOf (authority: string): string | null {

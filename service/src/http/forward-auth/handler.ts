@@ -1,0 +1,76 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Fleet } from '../../lifecycle/fleet.js'
+import { decide, type Decision } from './decide.js'
+import { readForwarded } from './forwarded.js'
+
+export const FORWARD_AUTH_PATH = '/forward-auth'
+
+export interface ForwardAuthHandler {
+  /** Answers the request and returns true when it is a forward-auth call; false leaves it to Fastify. */
+  (req: IncomingMessage, res: ServerResponse): boolean
+  /** While Hall shuts down, answer 503 so the proxy retries elsewhere instead of routing blind. */
+  close (): void
+}
+
+/**
+ * Traefik's forwardAuth target, called on every proxied request. It is answered on the raw
+ * node:http request, ahead of Fastify: routing, hooks and a child logger per request cost more
+ * than the whole decision (measured by `npm run bench`). Answers come from memory only; the wake,
+ * the activity write and every log line happen beside this path.
+ */
+export function createForwardAuthHandler (fleet: Fleet, publicUrl: string): ForwardAuthHandler {
+  let closing = false
+  const handler = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (!isForwardAuthCall(req)) return false
+    if (closing) {
+      send(res, 503, ['retry-after', '1', 'connection', 'close'], '{"error":"HALL_ERR_INTERNAL","message":"Hall is shutting down"}')
+      return true
+    }
+    const forwarded = readForwarded(req.headers)
+    const view = forwarded.host === null ? undefined : fleet.lookup(forwarded.host)
+    const decision = decide(view, forwarded, publicUrl)
+    if (view !== undefined) {
+      fleet.noteActivity(view.domain.host)
+      if ((decision.kind === 'redirect' || decision.kind === 'unavailable') && decision.wake) fleet.requestWake(view.server.name, 'request')
+    }
+    answer(res, decision)
+    return true
+  }
+  return Object.assign(handler, { close: () => { closing = true } })
+}
+
+function isForwardAuthCall (req: IncomingMessage): boolean {
+  const url = req.url ?? ''
+  // Caddy appends the client's query string to the auth URI; Traefik sends the bare address
+  const pathEnd = url.indexOf('?')
+  const path = pathEnd === -1 ? url : url.slice(0, pathEnd)
+  return path === FORWARD_AUTH_PATH && (req.method === 'GET' || req.method === 'HEAD')
+}
+
+function answer (res: ServerResponse, d: Decision): void {
+  switch (d.kind) {
+    case 'pass':
+      return send(res, 200, [], '')
+    case 'redirect':
+      return send(res, 302, ['location', d.location], '')
+    case 'unavailable':
+      return send(res, 503, ['retry-after', String(d.retryAfterSeconds)],
+        JSON.stringify({ domain: d.domain, state: d.state, retry_after_seconds: d.retryAfterSeconds }))
+    case 'no-host':
+      return send(res, 404, [], '{"error":"HALL_ERR_FORWARDED_HOST_MISSING","message":"X-Forwarded-Host is missing or not a host name"}')
+    case 'unknown-domain':
+      return send(res, 404, [], JSON.stringify({ error: 'HALL_ERR_DOMAIN_UNKNOWN', message: `Hall does not serve ${d.host}` }))
+    default: {
+      const never: never = d
+      return never
+    }
+  }
+}
+
+/** Headers as a flat [name, value, ...] list: node writes it without building a header object. */
+function send (res: ServerResponse, status: number, headers: string[], body: string): void {
+  const all = ['cache-control', 'no-store', 'content-length', String(Buffer.byteLength(body)), ...headers]
+  if (body !== '') all.push('content-type', 'application/json; charset=utf-8')
+  res.writeHead(status, all)
+  res.end(body)
+}

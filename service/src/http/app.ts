@@ -26,7 +26,7 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
 
 /** The HTTP surface, unstarted: main.ts listens, tests inject or listen on port 0. */
 export function buildApp (deps: AppDeps): FastifyInstance {
-  const forwardAuth = createForwardAuthHandler(deps.fleet, deps.publicUrl)
+  const forwardAuth = createForwardAuthHandler(deps.fleet, deps.publicUrl, deps.log)
   const app = Fastify({
     loggerInstance: deps.log,
     return503OnClosing: true,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -102,3 +103,40 @@ test('the waiting page never echoes or follows a foreign return URL', async (t) 
   assert.equal(unknown.statusCode, 404)
   await unknown.body.dump()
 })
+
+test('odd and hostile forwarded headers get a sane answer, and Hall keeps serving', async (t) => {
+  const { hall } = await startAsleep(t)
+  const { port } = new URL(hall.url)
+  const odd = [
+    `X-Forwarded-Host: ${DOMAIN}\r\nX-Forwarded-Host: evil.test\r\nAccept: text/html`,
+    `X-Forwarded-Host: ${DOMAIN}, evil.test\r\nX-Forwarded-Proto: gopher\r\nAccept: text/html`,
+    `X-Forwarded-Host: ${DOMAIN}\r\nX-Forwarded-Uri: //evil.test/\r\nAccept: text/html`,
+    `X-Forwarded-Host: ${DOMAIN}\r\nX-Forwarded-Uri: /${'a'.repeat(8000)}\r\nAccept: text/html`,
+    `X-Forwarded-Host: ${DOMAIN}\r\nX-Forwarded-Uri: /caf\xe9?q=\xff\r\nAccept: text/html`,
+    'X-Forwarded-Host: \xe9vil.test\r\nAccept: text/html',
+    `X-Forwarded-Host: ${DOMAIN}:99999999\r\nAccept: text/html`,
+    'X-Forwarded-Host: \r\nAccept: text/html'
+  ]
+  for (const headers of odd) {
+    const answer = await rawGet(Number(port), `GET /forward-auth HTTP/1.1\r\nHost: hall\r\n${headers}\r\nConnection: close\r\n\r\n`)
+    const status = Number(answer.slice(9, 12))
+    assert.ok([302, 404, 503].includes(status), `${JSON.stringify(headers.slice(0, 60))} -> ${answer.slice(0, 40)}`)
+    const location = /\r\nlocation: (\S+)/i.exec(answer)?.[1]
+    if (location !== undefined) assert.ok(location.startsWith(`https://hall.example.test/waiting/${DOMAIN}?to=`), location)
+  }
+  const alive = await request(`${hall.url}/healthz`)
+  assert.equal(alive.statusCode, 200)
+  await alive.body.dump()
+})
+
+/** A request written byte for byte, as a proxy would never send it but an attacker might. */
+async function rawGet (port: number, text: string): Promise<string> {
+  return await new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(Buffer.from(text, 'latin1')))
+    let data = ''
+    socket.setEncoding('latin1')
+    socket.on('data', chunk => { data += chunk })
+    socket.on('end', () => resolve(data))
+    socket.on('error', reject)
+  })
+}

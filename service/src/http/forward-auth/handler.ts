@@ -18,13 +18,24 @@ export interface ForwardAuthHandler {
  * than the whole decision (measured by `npm run bench`). Answers come from memory only; the wake,
  * the activity write and every log line happen beside this path.
  */
-export function createForwardAuthHandler (fleet: Fleet, publicUrl: string): ForwardAuthHandler {
+export function createForwardAuthHandler (fleet: Fleet, publicUrl: string, log: { error (obj: object, msg: string): void }): ForwardAuthHandler {
   let closing = false
   const handler = (req: IncomingMessage, res: ServerResponse): boolean => {
     if (!isForwardAuthCall(req)) return false
+    try {
+      respond(req, res)
+    } catch (err) {
+      // outside Fastify nothing else would catch this: a bug here must cost one answer, not the process
+      log.error({ err }, 'forward-auth failed')
+      if (!res.headersSent) send(res, 500, [], '{"error":"HALL_ERR_INTERNAL","message":"internal error"}')
+    }
+    return true
+  }
+
+  function respond (req: IncomingMessage, res: ServerResponse): void {
     if (closing) {
       send(res, 503, ['retry-after', '1', 'connection', 'close'], '{"error":"HALL_ERR_INTERNAL","message":"Hall is shutting down"}')
-      return true
+      return
     }
     const forwarded = readForwarded(req.headers)
     const view = forwarded.host === null ? undefined : fleet.lookup(forwarded.host)
@@ -34,7 +45,6 @@ export function createForwardAuthHandler (fleet: Fleet, publicUrl: string): Forw
       if ((decision.kind === 'redirect' || decision.kind === 'unavailable') && decision.wake) fleet.requestWake(view.server.name, 'request')
     }
     answer(res, decision)
-    return true
   }
   return Object.assign(handler, { close: () => { closing = true } })
 }

@@ -16,7 +16,7 @@ const importBoundaries = [
 ]
 
 export default [
-  { ignores: ['dist/**', 'service/dist/**', 'coverage/**', 'node_modules/**'] },
+  { ignores: ['dist/**', 'service/dist/**', 'scratch/**', 'coverage/**', 'node_modules/**'] },
   ...neostandard({ ts: true }),
   // `void promise` marks a deliberate fire-and-forget whose promise handles its own errors
   { rules: { 'no-void': ['error', { allowAsStatement: true }] } },

@@ -51,11 +51,18 @@ export function createFleet (deps: FleetDeps): Fleet {
     const counts = activity.drain()
     if (counts.size > 0) {
       const now = clock.now()
-      store.activity.add([...counts].map(([domain, hits]) => ({ minute: minuteOf(now), domain, hits })))
       const servers = new Set([...counts.keys()].map(d => config.domains.get(d)?.server))
       for (const name of servers) if (name !== undefined) supervisors.get(name)?.dispatch({ kind: 'activity', at: now })
+      try {
+        store.activity.add([...counts].map(([domain, hits]) => ({ minute: minuteOf(now), domain, hits })))
+      } catch (err) {
+        deps.log.error({ err }, 'could not record activity')
+      }
     }
-    flushTimer = clock.setTimeout(flushActivity, ACTIVITY_FLUSH_MS)
+  }
+
+  function scheduleFlush (): void {
+    flushTimer = clock.setTimeout(() => { flushActivity(); scheduleFlush() }, ACTIVITY_FLUSH_MS)
     flushTimer.unref?.()
   }
 
@@ -80,13 +87,11 @@ export function createFleet (deps: FleetDeps): Fleet {
     supervisor: (name) => supervisors.get(name),
     start () {
       for (const s of supervisors.values()) s.start()
-      flushTimer = clock.setTimeout(flushActivity, ACTIVITY_FLUSH_MS)
-      flushTimer.unref?.()
+      scheduleFlush()
     },
     stop () {
       if (flushTimer !== null) clock.clearTimeout(flushTimer)
       flushActivity()
-      if (flushTimer !== null) clock.clearTimeout(flushTimer)
       for (const s of supervisors.values()) s.stop()
     }
   }

@@ -23,6 +23,8 @@ export interface ServerState {
   /** Consecutive failed probes while up: one lost probe must not flip a running server. */
   readonly failedProbes: number
   readonly lastActivityAt: number | null
+  /** Set when a wake could not be sent: no new wake before this time. */
+  readonly retryNotBefore: number | null
 }
 
 /** The server answers well enough for the proxy to route to it. */
@@ -36,5 +38,5 @@ export function isTransient (phase: Phase): boolean {
 }
 
 export function initialState (now: number): ServerState {
-  return { phase: 'UNKNOWN', since: now, wake: null, pendingWake: null, failedProbes: 0, lastActivityAt: null }
+  return { phase: 'UNKNOWN', since: now, wake: null, pendingWake: null, failedProbes: 0, lastActivityAt: null, retryNotBefore: null }
 }

@@ -2,7 +2,8 @@ import type { Clock, Timer } from '../clock.js'
 import type { ServerConfig } from '../config/types.js'
 import { isHallError } from '../errors.js'
 import type { LifecycleLog, LifecycleStore, ProbeOutcome, Prober, Waker } from './ports.js'
-import { initialState, isTransient, type ServerState, type WakeTrigger } from './states.js'
+import { restoreState } from './restore.js'
+import { isTransient, type ServerState, type WakeTrigger } from './states.js'
 import { next, type Effect, type LifecycleEvent } from './transitions.js'
 
 /** Probe cadence while something is changing: RUNNING is noticed within a second of becoming true. */
@@ -34,9 +35,10 @@ export interface Supervisor {
 export function createSupervisor (deps: SupervisorDeps): Supervisor {
   const { server, clock, store, log } = deps
   const abort = new AbortController()
-  const restored = restore(deps)
+  const restored = restoreState(server, store, clock.now())
   let state = restored.state
   let wakeId = restored.wakeId
+  let wakeAbort: AbortController | null = null
   let probeTimer: Timer | null = null
   let deadlineTimer: Timer | null = null
   let probing = false
@@ -50,21 +52,28 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
     const before = state
     const step = next(state, event, { wakeTimeoutMs: server.wakeTimeoutMs }, now)
     state = step.state
-    for (const effect of step.effects) perform(effect, now)
+    if (before === state && step.effects.length === 0) return
+    // memory first: the request path sees the new state even if recording it fails below
+    deps.onChange(server.name, state)
     if (before.phase !== state.phase) {
       log.info({ server: server.name, from: before.phase, to: state.phase, reason: step.reason }, 'state changed')
-      store.transitions.record({ server: server.name, from: before.phase, to: state.phase, at: now, reason: step.reason })
       if (isTransient(state.phase)) probeSoon(0)
     }
-    if (before !== state) persist(now)
-    if (before !== state) deps.onChange(server.name, state)
+    try {
+      for (const effect of step.effects) perform(effect, now)
+      if (before.phase !== state.phase) store.transitions.record({ server: server.name, from: before.phase, to: state.phase, at: now, reason: step.reason })
+      if (before !== state) persist(now)
+    } catch (err) {
+      // a locked or full database loses a record, never the process or the in-memory state
+      log.error({ server: server.name, err }, 'could not record the state change')
+    }
   }
 
   function perform (effect: Effect, now: number): void {
     switch (effect.kind) {
       case 'begin-wake':
         wakeId = store.wakes.begin({ server: server.name, trigger: effect.trigger, method: effect.send ? server.wake.method : 'none', requestedAt: now })
-        if (effect.send) void sendWake(wakeId)
+        if (effect.send) void sendWake(wakeId, now)
         else store.events.record({ at: now, level: 'info', server: server.name, kind: 'external-boot', message: 'server came up without a wake from Hall' })
         return
       case 'arm-deadline':
@@ -82,6 +91,8 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
           store.events.record({ at: now, level: 'error', server: server.name, kind: 'wake-failed', message: effect.error?.message ?? effect.outcome, details: { wakeId, ...effect.error } })
         }
         clearDeadline()
+        wakeAbort?.abort() // a relay command still running for this wake is no longer wanted
+        wakeAbort = null
         wakeId = null
         return
       default:
@@ -89,21 +100,26 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
     }
   }
 
-  async function sendWake (id: number): Promise<void> {
+  async function sendWake (id: number, requestedAt: number): Promise<void> {
+    const controller = new AbortController()
+    wakeAbort = controller
     try {
-      const report = await deps.waker.wake(server, abort.signal)
+      const report = await deps.waker.wake(server, controller.signal)
+      if (stopped) return
       store.wakes.markSent(id, { at: clock.now(), packetsSent: report.packetsSent, exitCode: report.exitCode, stderr: report.stderr })
       log.info({ server: server.name, wakeId: id, method: report.method, packets: report.packetsSent, ms: report.durationMs }, 'wake sent')
-      dispatch({ kind: 'wake-sent' })
+      dispatch({ kind: 'wake-sent', requestedAt })
     } catch (err) {
-      if (stopped) return
+      if (stopped || controller.signal.aborted) return
       const code = isHallError(err) ? err.code : 'HALL_ERR_WAKE_SEND'
       const message = err instanceof Error ? err.message : String(err)
       const details = isHallError(err) ? err.details as { exitCode?: number, stderr?: string } | undefined : undefined
-      if (details?.exitCode !== undefined) {
-        store.wakes.markSent(id, { at: clock.now(), packetsSent: 0, exitCode: details.exitCode, stderr: details.stderr ?? null })
+      try {
+        if (details?.exitCode !== undefined) store.wakes.markSent(id, { at: clock.now(), packetsSent: 0, exitCode: details.exitCode, stderr: details.stderr ?? null })
+      } catch (storeErr) {
+        log.error({ server: server.name, err: storeErr }, 'could not record the relay result')
       }
-      dispatch({ kind: 'wake-failed', code, message })
+      dispatch({ kind: 'wake-failed', requestedAt, code, message })
     }
   }
 
@@ -151,43 +167,19 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
     dispatch,
     requestWake: (trigger) => dispatch({ kind: 'wake-requested', trigger }),
     start () {
+      deps.onChange(server.name, state)
       if (state.wake !== null) armDeadline(state.wake.deadline, state.wake.requestedAt)
+      if (restored.resend && wakeId !== null && state.wake !== null) void sendWake(wakeId, state.wake.requestedAt)
       probeSoon(0)
     },
     stop () {
       stopped = true
       abort.abort()
+      wakeAbort?.abort()
       clearDeadline()
       if (probeTimer !== null) clock.clearTimeout(probeTimer)
     }
   }
-}
-
-/**
- * After a restart, a wake still within its timeout is resumed as it was: no second packet.
- * Anything else starts UNKNOWN and the first probe decides.
- */
-function restore ({ server, clock, store }: SupervisorDeps): { state: ServerState, wakeId: number | null } {
-  const now = clock.now()
-  let resumed: { state: ServerState, wakeId: number | null } | null = null
-  for (const wake of store.wakes.pending().filter(w => w.server === server.name)) {
-    const deadline = wake.requestedAt + server.wakeTimeoutMs
-    if (resumed === null && deadline > now) {
-      const phase = wake.aliveAt === null ? 'WAKING' : 'BOOTING'
-      resumed = {
-        wakeId: wake.id,
-        state: {
-          ...initialState(now),
-          phase,
-          since: wake.aliveAt ?? wake.requestedAt,
-          wake: { trigger: wake.trigger as WakeTrigger, requestedAt: wake.requestedAt, deadline, sentAt: wake.sentAt, aliveAt: wake.aliveAt }
-        }
-      }
-    } else {
-      store.wakes.finish(wake.id, { outcome: 'cancelled', at: now, errorMessage: 'Hall restarted after the wake timed out' })
-    }
-  }
-  return resumed ?? { state: initialState(now), wakeId: null }
 }
 
 function assertNever (value: never): never {

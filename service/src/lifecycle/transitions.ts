@@ -7,8 +7,9 @@ import type { ServerState, WakeInFlight, WakeTrigger } from './states.js'
 export type LifecycleEvent =
   | { readonly kind: 'probe', readonly alive: boolean, readonly ready: boolean }
   | { readonly kind: 'wake-requested', readonly trigger: WakeTrigger }
-  | { readonly kind: 'wake-sent' }
-  | { readonly kind: 'wake-failed', readonly code: string, readonly message: string }
+  /** Results name their wake by `requestedAt`: a late answer from an older wake changes nothing. */
+  | { readonly kind: 'wake-sent', readonly requestedAt: number }
+  | { readonly kind: 'wake-failed', readonly requestedAt: number, readonly code: string, readonly message: string }
   | { readonly kind: 'wake-deadline', readonly requestedAt: number }
   | { readonly kind: 'activity', readonly at: number }
 
@@ -26,6 +27,9 @@ export interface LifecycleRules { readonly wakeTimeoutMs: number }
 /** Probes a running server may fail before Hall believes it is down. */
 export const FAILED_PROBES_BEFORE_DOWN = 2
 
+/** After a wake could not be sent (relay down, wrong host key), requests wait this long before retrying. */
+export const WAKE_RETRY_COOLDOWN_MS = 10_000
+
 export function next (s: ServerState, e: LifecycleEvent, rules: LifecycleRules, now: number): Step {
   switch (e.kind) {
     case 'probe':
@@ -35,12 +39,15 @@ export function next (s: ServerState, e: LifecycleEvent, rules: LifecycleRules, 
       if (s.phase === 'UNKNOWN') return stay(s.pendingWake === null ? { ...s, pendingWake: e.trigger } : s)
       // single-flight: only a server known to be off gets a wake; a burst of requests sends one
       if (s.phase !== 'OFFLINE') return stay(s)
+      // every asset and monitor hit must not open a new SSH session to a relay that just failed
+      if (s.retryNotBefore !== null && now < s.retryNotBefore) return stay(s)
       return startWake(s, e.trigger, true, rules, now, `wake requested (${e.trigger})`)
     case 'wake-sent':
-      return stay(s.wake === null ? s : { ...s, wake: { ...s.wake, sentAt: now } })
+      if (s.wake === null || s.wake.requestedAt !== e.requestedAt) return stay(s)
+      return stay({ ...s, wake: { ...s.wake, sentAt: now } })
     case 'wake-failed':
-      if (s.wake === null || s.phase !== 'WAKING') return stay(s)
-      return to({ ...s, wake: null }, 'OFFLINE', now, `wake failed: ${e.code}`,
+      if (s.wake === null || s.wake.requestedAt !== e.requestedAt || s.phase !== 'WAKING') return stay(s)
+      return to({ ...s, wake: null, retryNotBefore: now + WAKE_RETRY_COOLDOWN_MS }, 'OFFLINE', now, `wake failed: ${e.code}`,
         [{ kind: 'wake-finished', outcome: 'failed', error: { code: e.code, message: e.message } }])
     case 'wake-deadline':
       if (s.wake === null || s.wake.requestedAt !== e.requestedAt) return stay(s)

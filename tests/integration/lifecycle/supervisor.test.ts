@@ -16,11 +16,12 @@ const server = parseConfig(JSON.stringify({
 })).servers.get('lab')!
 
 /** A supervisor over a real SQLite file, driven by a fake clock; the machine's answers are scripted. */
-function harness (t: TestContext) {
+function harness (t: TestContext, history?: (store: HallStore, now: number) => void) {
   const dir = mkdtempSync(join(tmpdir(), 'hall-sup-'))
   const store: HallStore = openHallStore(join(dir, 'hall.db'))
   t.after(() => { store.close(); rmSync(dir, { recursive: true, force: true }) })
   const clock = createFakeClock()
+  history?.(store, clock.now())
   const machine = { alive: false, ready: false, probes: 0, wakes: 0 }
   const supervisor = createSupervisor({
     server,
@@ -103,4 +104,42 @@ test('a server powered on by hand is recorded as an external boot', async (t) =>
   assert.equal(wake.method, 'none')
   assert.equal(wake.outcome, 'running')
   assert.equal(machine.wakes, 0, 'no packet sent for an external boot')
+})
+
+test('after a restart, a server last seen RUNNING keeps its traffic until a probe says otherwise', async (t) => {
+  const { supervisor, advance } = harness(t, (store, now) => {
+    store.serverStates.save({ server: 'lab', phase: 'RUNNING', since: now - 3_600_000, wakeId: null, lastActivityAt: now - 60_000, updatedAt: now - 1000 })
+  })
+  assert.equal(supervisor.state().phase, 'RUNNING', 'no waiting page for live traffic while the first probe runs')
+  assert.equal(supervisor.state().lastActivityAt, createFakeClock().now() - 60_000, 'the idle clock is not reset')
+  supervisor.start()
+  await advance(200)
+  assert.equal(supervisor.state().phase, 'OFFLINE', 'one failed probe is enough to take the belief back')
+})
+
+test('after a restart, a pending wake past its deadline is closed as cancelled, and one still running is resumed', async (t) => {
+  let stale = 0
+  let live = 0
+  const { supervisor, store, machine, advance } = harness(t, (store, now) => {
+    stale = store.wakes.begin({ server: 'lab', trigger: 'request', method: 'udp', requestedAt: now - 600_000 })
+    live = store.wakes.begin({ server: 'lab', trigger: 'request', method: 'udp', requestedAt: now - 5_000 })
+    store.wakes.markSent(live, { at: now - 4_900, packetsSent: 3, exitCode: null, stderr: null })
+  })
+  assert.equal(store.wakes.get(stale)!.outcome, 'cancelled')
+  assert.equal(supervisor.state().phase, 'WAKING')
+  supervisor.start()
+  await advance(1_000)
+  assert.equal(machine.wakes, 0, 'the resumed wake had sent its packet: none is sent again')
+  await advance(25_000)
+  assert.equal(store.wakes.get(live)!.outcome, 'timeout', 'the resumed wake keeps its original deadline')
+})
+
+test('after a restart, a wake recorded but never sent is sent', async (t) => {
+  const { supervisor, store, machine, advance } = harness(t, (store, now) => {
+    store.wakes.begin({ server: 'lab', trigger: 'request', method: 'udp', requestedAt: now - 1_000 })
+  })
+  supervisor.start()
+  await advance(200)
+  assert.equal(machine.wakes, 1)
+  assert.equal(store.wakes.latest('lab')!.packetsSent, 3)
 })

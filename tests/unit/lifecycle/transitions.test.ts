@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { initialState, type Phase, type ServerState } from '../../../service/src/lifecycle/states.js'
-import { FAILED_PROBES_BEFORE_DOWN, next, type LifecycleEvent } from '../../../service/src/lifecycle/transitions.js'
+import { FAILED_PROBES_BEFORE_DOWN, next, WAKE_RETRY_COOLDOWN_MS, type LifecycleEvent } from '../../../service/src/lifecycle/transitions.js'
 
 const rules = { wakeTimeoutMs: 120_000 }
 const T0 = 1_000_000
@@ -76,9 +76,29 @@ test('deadline while BOOTING: the wake fails but the host stays BOOTING (it answ
 
 test('a wake whose sending failed ends OFFLINE with the error recorded', () => {
   const waking = run([down, wake])[1]!.state
-  const step = next(waking, { kind: 'wake-failed', code: 'HALL_ERR_SSH_HOST_KEY_MISMATCH', message: 'host key mismatch' }, rules, T0 + 5000)
+  const step = next(waking, { kind: 'wake-failed', requestedAt: waking.wake!.requestedAt, code: 'HALL_ERR_SSH_HOST_KEY_MISMATCH', message: 'host key mismatch' }, rules, T0 + 5000)
   assert.equal(step.state.phase, 'OFFLINE')
   assert.deepEqual(step.effects, [{ kind: 'wake-finished', outcome: 'failed', error: { code: 'HALL_ERR_SSH_HOST_KEY_MISMATCH', message: 'host key mismatch' } }])
+})
+
+test('after a wake could not be sent, requests wait for the cooldown before trying again', () => {
+  const waking = run([down, wake])[1]!.state
+  const failedAt = T0 + 5000
+  const failed = next(waking, { kind: 'wake-failed', requestedAt: waking.wake!.requestedAt, code: 'HALL_ERR_SSH_CONNECT', message: 'relay down' }, rules, failedAt).state
+  assert.equal(next(failed, wake, rules, failedAt + WAKE_RETRY_COOLDOWN_MS - 1).state.phase, 'OFFLINE')
+  assert.equal(next(failed, wake, rules, failedAt + WAKE_RETRY_COOLDOWN_MS).state.phase, 'WAKING')
+})
+
+test('a late result from an older wake does not touch the current one', () => {
+  const first = run([down, wake])[1]!.state
+  const timedOut = next(first, { kind: 'wake-deadline', requestedAt: first.wake!.requestedAt }, rules, first.wake!.deadline).state
+  const second = next(timedOut, wake, rules, first.wake!.deadline + 1000).state
+  assert.equal(second.phase, 'WAKING')
+  const lateFailure = next(second, { kind: 'wake-failed', requestedAt: first.wake!.requestedAt, code: 'HALL_ERR_SSH_DEADLINE', message: 'relay hung' }, rules, first.wake!.deadline + 2000)
+  assert.equal(lateFailure.state, second)
+  assert.deepEqual(lateFailure.effects, [])
+  const lateSuccess = next(second, { kind: 'wake-sent', requestedAt: first.wake!.requestedAt }, rules, first.wake!.deadline + 2000)
+  assert.equal(lateSuccess.state.wake?.sentAt, null)
 })
 
 test('a server powered on by hand is recorded as an external boot', () => {

@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './clock.js'
 import type { HallEnv } from './config/env.js'
 import { loadConfigFile } from './config/load.js'
 import type { HallConfig } from './config/types.js'
+import { HallError } from './errors.js'
 import { buildApp } from './http/app.js'
 import { createFleet, type Fleet } from './lifecycle/fleet.js'
 import type { Waker } from './lifecycle/ports.js'
@@ -52,7 +53,16 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   const pruneTimer = setInterval(prune, PRUNE_EVERY_MS).unref()
 
   fleet.start()
-  await app.listen({ host: env.host, port: env.port })
+  try {
+    await app.listen({ host: env.host, port: env.port })
+  } catch (err) {
+    clearInterval(pruneTimer)
+    fleet.stop()
+    await prober.close()
+    store.close()
+    const reason = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'the port is already in use' : (err as Error).message
+    throw new HallError('HALL_ERR_HTTP_LISTEN', `cannot listen on ${env.host}:${env.port}: ${reason}`, undefined, err)
+  }
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : env.port
   log.info({ servers: config.servers.size, domains: config.domains.size, port, db: env.dbFile }, 'hall started')

@@ -15,7 +15,7 @@ const hostName = z.string().min(1).max(253)
 const host = z.union([ipv4, hostName], { error: 'expected an IPv4 address or a host name' })
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an absolute http:// or https:// URL' })
 const mac = z.string().refine(v => normalizeMac(v) !== null, { error: 'expected a MAC address such as AA:BB:CC:DD:EE:FF' })
-const time = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, { error: 'expected a time "HH:MM" (24-hour)' })
+const time = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, { error: 'expected a time "HH:MM" from 00:00 to 24:00' })
 const timezone = z.string().refine(isTimeZone, { error: 'expected an IANA time zone such as Europe/Paris' })
 
 export const policySchema = z.enum(['always_on', 'scheduled', 'on_demand'])

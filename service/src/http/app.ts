@@ -30,6 +30,8 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.log,
     return503OnClosing: true,
+    // a domain in /waiting/:domain and /api/status/:domain may be a full 253-character host name
+    routerOptions: { maxParamLength: 253 },
     serverFactory: (fastifyHandler) => {
       const server = createServer((req, res) => { if (!forwardAuth(req, res)) fastifyHandler(req, res) })
       // Traefik keeps idle connections 90 s; a shorter Node default means reconnect churn

@@ -1,42 +1,10 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { test } from 'node:test'
 import { request } from 'undici'
-import { readEnv } from '../../../service/src/config/env.js'
-import { startService, type Service } from '../../../service/src/main.js'
-import { freePort } from '../../helpers/free-port.js'
-import { writeLoopbackConfig } from '../../helpers/hall-config.js'
-import { listenForMagicPackets } from '../../helpers/udp-listener.js'
+import { DOMAIN, PUBLIC_URL, startAsleep, until } from '../../helpers/hall-in-process.js'
 
-const DOMAIN = 'app.hall.test'
 const browser = { 'x-forwarded-host': `${DOMAIN}:8443`, 'x-forwarded-uri': '/report?id=7', 'x-forwarded-proto': 'https', accept: 'text/html,application/xhtml+xml' }
-
-async function startAsleep (t: import('node:test').TestContext): Promise<{ hall: Service, packets: Awaited<ReturnType<typeof listenForMagicPackets>> }> {
-  const packets = await listenForMagicPackets()
-  const config = writeLoopbackConfig({ udpPort: packets.port, httpPort: await freePort() })
-  const dir = mkdtempSync(join(tmpdir(), 'hall-db-'))
-  const env = readEnv({ HALL_CONFIG: config.file, HALL_DB: join(dir, 'hall.db'), HALL_HOST: '127.0.0.1', HALL_PORT: '0', HALL_PUBLIC_URL: 'https://hall.example.test', HALL_LOG_LEVEL: 'silent' })
-  const hall = await startService(env)
-  t.after(async () => {
-    await hall.close()
-    await packets.close()
-    config.cleanup()
-    rmSync(dir, { recursive: true, force: true })
-  })
-  await until(() => hall.fleet.lookup(DOMAIN)?.phase === 'OFFLINE')
-  return { hall, packets }
-}
-
-async function until (condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
-}
 
 test('200 concurrent requests for a sleeping server: every browser gets the waiting page, one wake is sent', async (t) => {
   const { hall, packets } = await startAsleep(t)
@@ -46,13 +14,14 @@ test('200 concurrent requests for a sleeping server: every browser gets the wait
     return { status: res.statusCode, location: res.headers.location }
   }))
   assert.ok(answers.every(a => a.status === 302))
-  assert.equal(answers[0]!.location, `https://hall.example.test/waiting/${DOMAIN}?to=${encodeURIComponent(`https://${DOMAIN}:8443/report?id=7`)}`)
+  assert.equal(answers[0]!.location, `${PUBLIC_URL}/waiting/${DOMAIN}?to=${encodeURIComponent(`https://${DOMAIN}:8443/report?id=7`)}`)
+  // once the wake is recorded as sent, every queued request has been through the supervisor
+  await until(() => (hall.store.wakes.latest('lab')?.sentAt ?? null) !== null)
   await packets.waitFor(3, 2000)
-  await new Promise(resolve => setTimeout(resolve, 300)) // a second wake would have sent by now
   assert.equal(packets.packets.length, 3, 'one wake = 3 copies of one magic packet')
   assert.ok(packets.packets.every(p => p.mac === '02:00:00:00:00:2a'))
   const wakes = hall.store.wakes.recent('lab', 10)
-  assert.equal(wakes.length, 1)
+  assert.equal(wakes.length, 1, 'one wake record')
   assert.equal(wakes[0]!.trigger, 'request')
   assert.equal(wakes[0]!.packetsSent, 3)
 })
@@ -122,7 +91,7 @@ test('odd and hostile forwarded headers get a sane answer, and Hall keeps servin
     const status = Number(answer.slice(9, 12))
     assert.ok([302, 404, 503].includes(status), `${JSON.stringify(headers.slice(0, 60))} -> ${answer.slice(0, 40)}`)
     const location = /\r\nlocation: (\S+)/i.exec(answer)?.[1]
-    if (location !== undefined) assert.ok(location.startsWith(`https://hall.example.test/waiting/${DOMAIN}?to=`), location)
+    if (location !== undefined) assert.ok(location.startsWith(`${PUBLIC_URL}/waiting/${DOMAIN}?to=`), location)
   }
   const alive = await request(`${hall.url}/healthz`)
   assert.equal(alive.statusCode, 200)

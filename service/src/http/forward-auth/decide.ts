@@ -1,6 +1,7 @@
 import type { DomainView } from '../../lifecycle/fleet.js'
 import { isServing, type Phase } from '../../lifecycle/states.js'
 import type { ForwardedRequest } from './forwarded.js'
+import { MAX_RETURN_URL_LENGTH } from './return-url.js'
 
 /** Seconds a non-browser client is told to wait before asking again. */
 export const RETRY_AFTER_SECONDS = 5
@@ -20,7 +21,9 @@ export function decide (view: DomainView | undefined, req: ForwardedRequest, pub
   // a wake is only worth asking for while the server is (or may be) off; otherwise it is under way
   const wake = view.phase === 'OFFLINE' || view.phase === 'UNKNOWN'
   if (isBrowserNavigation(req)) {
-    const original = `${req.proto}://${req.authority}${req.uri}`
+    const url = `${req.proto}://${req.authority}${req.uri}`
+    // the waiting page would refuse a return URL this long: send the browser back to the root instead
+    const original = url.length > MAX_RETURN_URL_LENGTH ? `${req.proto}://${req.authority}/` : url
     return { kind: 'redirect', location: `${publicUrl}/waiting/${encodeURIComponent(req.host)}?to=${encodeURIComponent(original)}`, wake }
   }
   return { kind: 'unavailable', domain: req.host, state: view.phase, retryAfterSeconds: RETRY_AFTER_SECONDS, wake }

@@ -3,8 +3,11 @@
  * domain being woken. Anything else (another host, a scheme trick, credentials) is refused,
  * so the waiting page can never be used as an open redirect.
  */
+/** Longer original URLs come back to the domain's root: browsers and proxies cap URLs near 8 KiB. */
+export const MAX_RETURN_URL_LENGTH = 4096
+
 export function isSafeReturnUrl (domain: string, to: string): boolean {
-  if (to.length > 4096 || /[\s\\]/.test(to) || hasControlCharacter(to)) return false
+  if (to.length > MAX_RETURN_URL_LENGTH || /[\s\\]/.test(to) || hasControlCharacter(to)) return false
   let url: URL
   try {
     url = new URL(to)

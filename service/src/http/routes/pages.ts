@@ -14,13 +14,15 @@ export interface PageOptions { fleet: Fleet, history: WakeHistory, clock: Clock 
 /** Pages only load Hall's own script and stylesheet: nothing inline, nothing from elsewhere. */
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-const assets = {
-  'waiting.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../public/waiting.js', import.meta.url)) },
-  'hall.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('../public/hall.css', import.meta.url)) }
-} as const
+const assets = new Map([
+  ['waiting.js', { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../public/waiting.js', import.meta.url)) }],
+  ['hall.css', { type: 'text/css; charset=utf-8', body: readFileSync(new URL('../public/hall.css', import.meta.url)) }]
+])
+const assetParams = { type: 'object', required: ['file'], properties: { file: { type: 'string', maxLength: 64 } } } as const
 
 const domainParams = { type: 'object', required: ['domain'], properties: { domain: { type: 'string', maxLength: 253 } } } as const
-const waitingQuery = { type: 'object', properties: { to: { type: 'string', maxLength: 8192 } } } as const
+// `to` is checked by safeReturnUrl, which falls back instead of refusing: no length limit here
+const waitingQuery = { type: 'object', properties: { to: { type: 'string' } } } as const
 const html = { type: 'string' } as const
 
 export const pageRoutes: FastifyPluginAsync<PageOptions> = async (app, { fleet, history, clock }) => {
@@ -54,8 +56,8 @@ export const pageRoutes: FastifyPluginAsync<PageOptions> = async (app, { fleet, 
     return page(reply, renderHomePage(services))
   })
 
-  app.get<{ Params: { file: string } }>('/assets/:file', { logLevel: 'warn' }, async (req, reply) => {
-    const asset = assets[req.params.file as keyof typeof assets]
+  app.get<{ Params: { file: string } }>('/assets/:file', { logLevel: 'warn', schema: { params: assetParams } }, async (req, reply) => {
+    const asset = assets.get(req.params.file)
     if (asset === undefined) return reply.code(404).send({ error: 'HALL_ERR_HTTP_NOT_FOUND', message: 'no such asset' })
     return reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.body)
   })

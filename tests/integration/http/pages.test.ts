@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { request } from 'undici'
+import { DOMAIN, startAsleep } from '../../helpers/hall-in-process.js'
+
+test('assets: the page script and stylesheet are served; any other name is a 404, never a crash', async (t) => {
+  const { hall } = await startAsleep(t)
+  const script = await request(`${hall.url}/assets/waiting.js`)
+  assert.equal(script.statusCode, 200)
+  assert.match(String(script.headers['content-type']), /javascript/)
+  assert.match(await script.body.text(), /location\.replace/)
+  for (const name of ['__proto__', 'constructor', 'toString', 'nope.js']) {
+    const res = await request(`${hall.url}/assets/${name}`)
+    await res.body.dump()
+    assert.equal(res.statusCode, 404, name)
+  }
+})
+
+test('waiting page: a long original URL and a long domain name get a sane answer', async (t) => {
+  const { hall } = await startAsleep(t)
+  const longTo = `https://${DOMAIN}/${'x'.repeat(9000)}`
+  const page = await request(`${hall.url}/waiting/${DOMAIN}?to=${encodeURIComponent(longTo)}`)
+  assert.equal(page.statusCode, 200)
+  assert.match(await page.body.text(), new RegExp(`data-to="https://${DOMAIN.replace(/\./g, '\\.')}/"`))
+  const longHost = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.test`
+  const unknown = await request(`${hall.url}/waiting/${longHost}`)
+  assert.equal(unknown.statusCode, 404)
+  assert.match(await unknown.body.text(), /does not serve/)
+})
+
+test('forward-auth: a very long original URL sends the browser back to the domain root', async (t) => {
+  const { hall } = await startAsleep(t)
+  const res = await request(`${hall.url}/forward-auth`, {
+    headers: { 'x-forwarded-host': DOMAIN, 'x-forwarded-uri': `/${'y'.repeat(9000)}`, accept: 'text/html' }
+  })
+  await res.body.dump()
+  assert.equal(res.statusCode, 302)
+  assert.ok(String(res.headers.location).endsWith(`?to=${encodeURIComponent(`https://${DOMAIN}/`)}`))
+})
+
+test('home page lists the services with their state', async (t) => {
+  const { hall } = await startAsleep(t)
+  const res = await request(`${hall.url}/`)
+  assert.equal(res.statusCode, 200)
+  const html = await res.body.text()
+  assert.match(html, new RegExp(DOMAIN.replace(/\./g, '\\.')))
+  assert.match(html, /badge-offline/)
+})

@@ -6,7 +6,8 @@ set -euo pipefail
 
 missing=()
 have () { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }
-for cmd in sshd ssh ssh-keygen caddy wakeonlan chromium ping; do
+# python3, make and g++ build better-sqlite3 when npm finds no prebuilt binary for this machine
+for cmd in sshd ssh ssh-keygen caddy wakeonlan chromium ping python3 make g++; do
   have "$cmd" || missing+=("$cmd")
 done
 if [ ${#missing[@]} -eq 0 ]; then
@@ -27,4 +28,4 @@ fi
 
 ${SUDO[@]+"${SUDO[@]}"} apt-get update
 ${SUDO[@]+"${SUDO[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-  openssh-server openssh-client caddy wakeonlan chromium iputils-ping ca-certificates
+  openssh-server openssh-client caddy wakeonlan chromium iputils-ping ca-certificates python3 make g++

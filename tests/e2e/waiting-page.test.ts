@@ -6,11 +6,12 @@ import { join } from 'node:path'
 import { request } from 'undici'
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js'
 import { DOMAIN, startStack } from './support.js'
+import { missingTool } from '../helpers/missing-tool.js'
 
 // Chromium straight on Hall's waiting page (no proxy): what the page does with its `to`,
 // without JavaScript, and that it renders at all.
 
-const skip = chromiumAvailable() ? false : 'chromium is not installed (bash deploy/install-test-deps.sh)'
+const skip = !chromiumAvailable() && missingTool('chromium')
 
 const waitingUrl = (hallUrl: string, to: string): string => `${hallUrl}/waiting/${DOMAIN}?to=${encodeURIComponent(to)}`
 

@@ -6,11 +6,12 @@ import { phaseText } from '../../service/src/http/views/waiting.js'
 import { caddyAvailable, startCaddy } from '../helpers/caddy.js'
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js'
 import { assertTimelineOrdered, DOMAIN, SIM_NAME, startStack, waitFor } from './support.js'
+import { missingTool } from '../helpers/missing-tool.js'
 
 // The product's story through a real proxy: Caddy asks Hall (forward_auth) about every request
 // and only sends it upstream on a 200, as Traefik's forwardAuth does.
 
-const skip = !caddyAvailable()
+const skip = !caddyAvailable() && missingTool('caddy')
   ? 'caddy is not installed (bash deploy/install-test-deps.sh)'
   : !chromiumAvailable() ? 'chromium is not installed (bash deploy/install-test-deps.sh)' : false
 

@@ -116,7 +116,7 @@ test('http probe: a server that accepts and never answers times out on time and 
   assert.equal(result.reason, 'timeout')
   assert.equal(result.alive, false)
   assert.equal(result.ok, false)
-  assert.ok(elapsed >= 250 && elapsed < 500, `took ${elapsed} ms`)
+  assert.ok(elapsed >= 250 && elapsed < 1500, `took ${elapsed} ms`)
   await Promise.all(serverSockets) // the prober closed its side: nothing piles up
 })
 

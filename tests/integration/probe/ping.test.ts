@@ -60,7 +60,7 @@ test('a ping that hangs is killed at the deadline', { skip: !posix, timeout: 5_0
   const result = await probePing('127.0.0.1', 200, undefined, path)
   const elapsed = performance.now() - started
   assert.deepEqual([result.ok, result.alive, result.reason], [false, false, 'timeout'])
-  assert.ok(elapsed < 700, `took ${elapsed} ms`)
+  assert.ok(elapsed < 2000, `took ${elapsed} ms: the 5 s ping was not killed at its deadline`)
 })
 
 test('a caller abort stops ping early', { skip: !posix, timeout: 5_000 }, async t => {

@@ -39,11 +39,11 @@ test('a listening port is ok and alive, and the probe closes its socket', { time
 test('a closed port is refused at once and not alive', async () => {
   const port = await closedPort()
   const started = performance.now()
-  const result = await probeTcp('127.0.0.1', port, 2_000)
+  const result = await probeTcp('127.0.0.1', port, 10_000)
   assert.equal(result.ok, false)
   assert.equal(result.alive, false)
   assert.equal(result.reason, 'refused')
-  assert.ok(performance.now() - started < 500, 'refusal must not wait for the timeout')
+  assert.ok(performance.now() - started < 2_000, 'refusal must not wait for the timeout')
 })
 
 test('an aborted caller gets an error result without a connection', async t => {

@@ -1,7 +1,7 @@
 import { escapeHtml } from './escape.js'
 import { renderLayout } from './layout.js'
 
-import type { Phase } from '../../lifecycle/states.js'
+import { isServing, type Phase } from '../../lifecycle/states.js'
 
 export interface WaitingPageModel {
   domain: string
@@ -17,10 +17,6 @@ export interface WaitingPageModel {
 
 // Progress never reaches the end before the server is actually ready: history is an estimate.
 const progressCapPct = 95
-
-export function isReadyPhase (state: Phase): boolean {
-  return state === 'RUNNING' || state === 'IDLE'
-}
 
 /** Text a person reads for each phase; public/waiting.js carries the same strings. */
 export function phaseText (state: Phase): string {
@@ -54,7 +50,7 @@ export function formatApprox (ms: number): string {
 }
 
 export function renderWaitingPage (m: WaitingPageModel): string {
-  const ready = isReadyPhase(m.state)
+  const ready = isServing(m.state)
   const failed = m.failure !== null && !ready
   const to = escapeHtml(m.to)
   const domain = escapeHtml(m.domain)

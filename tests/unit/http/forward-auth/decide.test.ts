@@ -74,10 +74,6 @@ test('decide: the original URL in Location passes the waiting page\'s open-redir
   assert.equal(location.searchParams.get('to'), `https://${HOST}:8443/reports?month=2024-05&q=a b`)
 })
 
-test('decide: Retry-After for non-browser clients is 5 seconds', () => {
-  assert.equal(RETRY_AFTER_SECONDS, 5)
-})
-
 test('decide: a websocket is never redirected, whatever it accepts', () => {
   for (const phase of phases) {
     const decision = decide(view(phase), request({ isWebsocket: true, accept: 'text/html' }), PUBLIC_URL)

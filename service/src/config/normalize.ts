@@ -1,3 +1,4 @@
+import { assertNever } from '../assert-never.js'
 import { normalizeMac } from './mac.js'
 import { expandFlatDomain, isFlatDomain } from './legacy.js'
 import type { DomainsFile, RelayEntry, ServerEntry } from './schema.js'
@@ -107,8 +108,4 @@ function minutes (hhmm: string): number {
 
 function macBytes (mac: string): Buffer {
   return Buffer.from(normalizeMac(mac)!.replace(/:/g, ''), 'hex')
-}
-
-function assertNever (value: never): never {
-  throw new Error(`unexpected value ${JSON.stringify(value)}`)
 }

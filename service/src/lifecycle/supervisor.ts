@@ -1,3 +1,4 @@
+import { assertNever } from '../assert-never.js'
 import type { Clock, Timer } from '../clock.js'
 import type { ServerConfig } from '../config/types.js'
 import { isHallError } from '../errors.js'
@@ -180,8 +181,4 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
       if (probeTimer !== null) clock.clearTimeout(probeTimer)
     }
   }
-}
-
-function assertNever (value: never): never {
-  throw new Error(`unhandled effect ${JSON.stringify(value)}`)
 }

@@ -1,3 +1,4 @@
+import { assertNever } from '../assert-never.js'
 import type { ServerState, WakeInFlight, WakeTrigger } from './states.js'
 
 /**
@@ -155,8 +156,4 @@ function to (s: ServerState, phase: ServerState['phase'], now: number, reason: s
 
 function stay (s: ServerState, effects: Effect[] = []): Step {
   return { state: s, effects, reason: '' }
-}
-
-function assertNever (value: never): never {
-  throw new Error(`unhandled lifecycle case ${JSON.stringify(value)}`)
 }

@@ -26,6 +26,9 @@ export interface HallStore {
 /** Opens the database once and builds every table family over it; main.ts owns the result. */
 export function openHallStore (file: string): HallStore {
   const db = openStore(file)
+  // migrations may wait for a lock; at run time every write happens on the event loop that also
+  // answers forward-auth, so a write that cannot get the lock quickly fails (and is logged) instead
+  db.pragma('busy_timeout = 250')
   return {
     db,
     serverStates: createServerStates(db),

@@ -1,4 +1,5 @@
 import type { DomainView } from '../lifecycle/fleet.js'
+import type { ProbeOutcome } from '../lifecycle/ports.js'
 import type { WakeRecord } from '../store/index.js'
 
 /** What the HTTP layer reads from the store: history for the status API and the waiting page. */
@@ -40,7 +41,18 @@ export function wakeJson (w: WakeRecord | null): Record<string, unknown> | null 
   }
 }
 
-export function domainStatusJson (view: DomainView, since: number, history: WakeHistory): Record<string, unknown> {
+/** The last probe, check by check: what a person debugging "why is it still BOOTING" needs. */
+export function probeJson (probe: (ProbeOutcome & { at: number }) | null): Record<string, unknown> | null {
+  if (probe === null) return null
+  return {
+    at: iso(probe.at),
+    alive: probe.alive,
+    ready: probe.ready,
+    checks: probe.checks.map(c => ({ type: c.type, target: c.target, ok: c.ok, reason: c.reason, duration_ms: Math.round(c.durationMs) }))
+  }
+}
+
+export function domainStatusJson (view: DomainView, since: number, history: WakeHistory, probe: (ProbeOutcome & { at: number }) | null): Record<string, unknown> {
   const boot = expectedBootMs(history, view.server.name)
   return {
     domain: view.domain.host,
@@ -49,6 +61,7 @@ export function domainStatusJson (view: DomainView, since: number, history: Wake
     since: iso(since),
     policy: view.server.policy,
     expected_boot_seconds: boot === null ? null : Math.round(boot / 1000),
-    last_wake: wakeJson(history.latest(view.server.name))
+    last_wake: wakeJson(history.latest(view.server.name)),
+    last_probe: probeJson(probe)
   }
 }

@@ -24,7 +24,6 @@ export interface SupervisorDeps {
 export interface Supervisor {
   readonly name: string
   state (): ServerState
-  currentWakeId (): number | null
   lastProbe (): (ProbeOutcome & { at: number }) | null
   dispatch (event: LifecycleEvent): void
   requestWake (trigger: WakeTrigger): void
@@ -60,22 +59,28 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
       log.info({ server: server.name, from: before.phase, to: state.phase, reason: step.reason }, 'state changed')
       if (isTransient(state.phase)) probeSoon(0)
     }
+    // each effect on its own: a locked or full database loses a record, never a wake, a
+    // deadline, the process or the in-memory state
+    for (const effect of step.effects) guarded(() => perform(effect, now), effect.kind)
+    if (before.phase !== state.phase) guarded(() => store.transitions.record({ server: server.name, from: before.phase, to: state.phase, at: now, reason: step.reason }), 'transition')
+    if (before !== state) guarded(() => persist(now), 'state')
+  }
+
+  function guarded (work: () => void, what: string): void {
     try {
-      for (const effect of step.effects) perform(effect, now)
-      if (before.phase !== state.phase) store.transitions.record({ server: server.name, from: before.phase, to: state.phase, at: now, reason: step.reason })
-      if (before !== state) persist(now)
+      work()
     } catch (err) {
-      // a locked or full database loses a record, never the process or the in-memory state
-      log.error({ server: server.name, err }, 'could not record the state change')
+      log.error({ server: server.name, what, err }, 'could not record a lifecycle step')
     }
   }
 
   function perform (effect: Effect, now: number): void {
     switch (effect.kind) {
       case 'begin-wake':
+        wakeId = null
+        if (effect.send) void sendWake(now) // first: the packet matters more than its record
         wakeId = store.wakes.begin({ server: server.name, trigger: effect.trigger, method: effect.send ? server.wake.method : 'none', requestedAt: now })
-        if (effect.send) void sendWake(wakeId, now)
-        else store.events.record({ at: now, level: 'info', server: server.name, kind: 'external-boot', message: 'server came up without a wake from Hall' })
+        if (!effect.send) store.events.record({ at: now, level: 'info', server: server.name, kind: 'external-boot', message: 'server came up without a wake from Hall' })
         return
       case 'arm-deadline':
         armDeadline(effect.at, effect.requestedAt)
@@ -101,24 +106,26 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
     }
   }
 
-  async function sendWake (id: number, requestedAt: number): Promise<void> {
+  async function sendWake (requestedAt: number): Promise<void> {
     const controller = new AbortController()
     wakeAbort = controller
     try {
       const report = await deps.waker.wake(server, controller.signal)
       if (stopped) return
-      store.wakes.markSent(id, { at: clock.now(), packetsSent: report.packetsSent, exitCode: report.exitCode, stderr: report.stderr })
+      const id = wakeId
       log.info({ server: server.name, wakeId: id, method: report.method, packets: report.packetsSent, ms: report.durationMs }, 'wake sent')
+      if (id !== null && state.wake?.requestedAt === requestedAt) {
+        guarded(() => store.wakes.markSent(id, { at: clock.now(), packetsSent: report.packetsSent, exitCode: report.exitCode, stderr: report.stderr }), 'wake sent')
+      }
       dispatch({ kind: 'wake-sent', requestedAt })
     } catch (err) {
       if (stopped || controller.signal.aborted) return
       const code = isHallError(err) ? err.code : 'HALL_ERR_WAKE_SEND'
       const message = err instanceof Error ? err.message : String(err)
       const details = isHallError(err) ? err.details as { exitCode?: number, stderr?: string } | undefined : undefined
-      try {
-        if (details?.exitCode !== undefined) store.wakes.markSent(id, { at: clock.now(), packetsSent: 0, exitCode: details.exitCode, stderr: details.stderr ?? null })
-      } catch (storeErr) {
-        log.error({ server: server.name, err: storeErr }, 'could not record the relay result')
+      const id = wakeId
+      if (id !== null && details?.exitCode !== undefined && state.wake?.requestedAt === requestedAt) {
+        guarded(() => store.wakes.markSent(id, { at: clock.now(), packetsSent: 0, exitCode: details.exitCode ?? null, stderr: details.stderr ?? null }), 'relay result')
       }
       dispatch({ kind: 'wake-failed', requestedAt, code, message })
     }
@@ -163,14 +170,13 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
   return {
     name: server.name,
     state: () => state,
-    currentWakeId: () => wakeId,
     lastProbe: () => last,
     dispatch,
     requestWake: (trigger) => dispatch({ kind: 'wake-requested', trigger }),
     start () {
       deps.onChange(server.name, state)
       if (state.wake !== null) armDeadline(state.wake.deadline, state.wake.requestedAt)
-      if (restored.resend && wakeId !== null && state.wake !== null) void sendWake(wakeId, state.wake.requestedAt)
+      if (restored.resend && state.wake !== null) void sendWake(state.wake.requestedAt)
       probeSoon(0)
     },
     stop () {

@@ -109,3 +109,12 @@ async function rawGet (port: number, text: string): Promise<string> {
     socket.on('error', reject)
   })
 }
+
+test('the status API shows the last probe check by check, so a stuck wake can be diagnosed', async (t) => {
+  const { hall } = await startAsleep(t)
+  const res = await request(`${hall.url}/api/status/${DOMAIN}`)
+  const status = await res.body.json() as { state: string, last_probe: { alive: boolean, ready: boolean, checks: Array<{ type: string, ok: boolean, reason: string | null }> } }
+  assert.equal(status.state, 'OFFLINE')
+  assert.equal(status.last_probe.ready, false)
+  assert.deepEqual(status.last_probe.checks.map(c => [c.type, c.ok, c.reason]), [['http', false, 'refused']])
+})

@@ -16,7 +16,7 @@ const server = parseConfig(JSON.stringify({
 })).servers.get('lab')!
 
 /** A supervisor over a real SQLite file, driven by a fake clock; the machine's answers are scripted. */
-function harness (t: TestContext, history?: (store: HallStore, now: number) => void) {
+function harness (t: TestContext, history?: (store: HallStore, now: number) => void, storeSeenBySupervisor?: (store: HallStore) => HallStore) {
   const dir = mkdtempSync(join(tmpdir(), 'hall-sup-'))
   const store: HallStore = openHallStore(join(dir, 'hall.db'))
   t.after(() => { store.close(); rmSync(dir, { recursive: true, force: true }) })
@@ -26,7 +26,7 @@ function harness (t: TestContext, history?: (store: HallStore, now: number) => v
   const supervisor = createSupervisor({
     server,
     clock,
-    store,
+    store: storeSeenBySupervisor?.(store) ?? store,
     log: silent,
     onChange: () => {},
     prober: { probe: async (): Promise<ProbeOutcome> => { machine.probes++; return { alive: machine.alive, ready: machine.ready, checks: [] } } },
@@ -142,4 +142,18 @@ test('after a restart, a wake recorded but never sent is sent', async (t) => {
   await advance(200)
   assert.equal(machine.wakes, 1)
   assert.equal(store.wakes.latest('lab')!.packetsSent, 3)
+})
+
+test('a database that refuses a write loses that record, not the wake or its deadline', async (t) => {
+  const { supervisor, machine, advance } = harness(t, undefined, store => ({
+    ...store, wakes: { ...store.wakes, begin: () => { throw new Error('SQLITE_BUSY: database is locked') } }
+  }))
+  supervisor.start()
+  await advance(200)
+  supervisor.requestWake('request')
+  await advance(200)
+  assert.equal(machine.wakes, 1, 'the packet still left')
+  assert.equal(supervisor.state().phase, 'WAKING')
+  await advance(31_000)
+  assert.equal(supervisor.state().phase, 'OFFLINE', 'the deadline still fired')
 })

@@ -13,8 +13,8 @@ export const statusRoutes: FastifyPluginAsync<StatusOptions> = async (app, { fle
   const statusOf = (host: string): Record<string, unknown> | null => {
     const view = fleet.lookup(host)
     if (view === undefined) return null
-    const since = fleet.supervisor(view.server.name)?.state().since ?? startedAt
-    return domainStatusJson(view, since, history)
+    const supervisor = fleet.supervisor(view.server.name)
+    return domainStatusJson(view, supervisor?.state().since ?? startedAt, history, supervisor?.lastProbe() ?? null)
   }
 
   app.get<{ Params: { domain: string } }>('/api/status/:domain', {

@@ -54,7 +54,6 @@ export interface LifecycleStore {
     markAlive (id: number, at: number): void
     markRunning (id: number, at: number): void
     finish (id: number, f: { outcome: 'running' | 'failed' | 'timeout' | 'cancelled', at: number, errorCode?: string, errorMessage?: string }): void
-    get (id: number): WakeRow | null
     pending (): WakeRow[]
   }
   activity: { add (rows: Array<{ minute: number, domain: string, hits: number }>): void }

@@ -137,7 +137,7 @@ const cases: Array<{ name: string, text: string, problems: ConfigProblem[] }> = 
     text: full(f => { f.servers.testing.schedule = { timezone: 'Mars/Olympus', windows: [{ days: ['mon'], from: '8h', to: '19:00' }] } }),
     problems: [
       { path: 'servers.testing.schedule.timezone', message: 'expected an IANA time zone such as Europe/Paris, got "Mars/Olympus"' },
-      { path: 'servers.testing.schedule.windows[0].from', message: 'expected a time "HH:MM" (24-hour), got "8h"' }
+      { path: 'servers.testing.schedule.windows[0].from', message: 'expected a time "HH:MM" from 00:00 to 24:00, got "8h"' }
     ]
   },
   {

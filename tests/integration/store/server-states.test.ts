@@ -1,17 +1,12 @@
 import test, { type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { openStore } from '../../../service/src/store/db.js'
 import { createServerStates, type PersistedServerState } from '../../../service/src/store/server-states.js'
 import { createWakes } from '../../../service/src/store/wakes.js'
 import { pruneOlderThan } from '../../../service/src/store/prune.js'
+import { tempDatabase } from '../../helpers/temp-database.js'
 
 function tempDb (t: TestContext) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hall-states-'))
-  const db = openStore(path.join(dir, 'hall.db'))
-  t.after(() => { db.close(); fs.rmSync(dir, { recursive: true, force: true }) })
+  const db = tempDatabase(t)
   return db
 }
 

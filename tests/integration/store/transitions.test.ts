@@ -1,15 +1,10 @@
 import test, { type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { openStore } from '../../../service/src/store/db.js'
 import { createTransitions } from '../../../service/src/store/transitions.js'
+import { tempDatabase } from '../../helpers/temp-database.js'
 
 function transitionsInTempDb (t: TestContext) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hall-transitions-'))
-  const db = openStore(path.join(dir, 'hall.db'))
-  t.after(() => { db.close(); fs.rmSync(dir, { recursive: true, force: true }) })
+  const db = tempDatabase(t)
   return createTransitions(db)
 }
 

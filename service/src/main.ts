@@ -48,7 +48,13 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   const fleet = createFleet({ config, clock, prober, waker: options.waker ?? createWaker(), store, log })
   const app = buildApp({ fleet, history: store.wakes, clock, log, publicUrl: env.publicUrl, version })
 
-  const prune = (): void => { pruneOlderThan(store.db, clock.now() - KEEP_HISTORY_MS) }
+  const prune = (): void => {
+    try {
+      pruneOlderThan(store.db, clock.now() - KEEP_HISTORY_MS)
+    } catch (err) {
+      log.error({ err }, 'could not prune old history') // a busy or full disk must not stop the gateway
+    }
+  }
   prune()
   const pruneTimer = setInterval(prune, PRUNE_EVERY_MS).unref()
 

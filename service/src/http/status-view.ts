@@ -1,5 +1,6 @@
 import type { DomainView } from '../lifecycle/fleet.js'
 import type { ProbeOutcome } from '../lifecycle/ports.js'
+import { isServing, type Phase } from '../lifecycle/states.js'
 import type { WakeRecord } from '../store/index.js'
 
 /** What the HTTP layer reads from the store: history for the status API and the waiting page. */
@@ -52,8 +53,21 @@ export function probeJson (probe: (ProbeOutcome & { at: number }) | null): Recor
   }
 }
 
+/**
+ * The failure a waiting user should see: the latest wake failed or timed out during the current
+ * phase, and no other is under way. A failure older than the phase (yesterday's, or one from
+ * before a restart) is history, not news.
+ */
+export function currentFailure (phase: Phase, since: number, wake: WakeRecord | null): { code: string, message: string } | null {
+  if (phase === 'UNKNOWN' || isServing(phase) || wake === null) return null
+  if (wake.outcome !== 'failed' && wake.outcome !== 'timeout') return null
+  if (wake.finishedAt === null || wake.finishedAt < since) return null
+  return { code: wake.errorCode ?? 'HALL_ERR_WAKE_TIMEOUT', message: wake.errorMessage ?? 'the server did not wake up' }
+}
+
 export function domainStatusJson (view: DomainView, since: number, history: WakeHistory, probe: (ProbeOutcome & { at: number }) | null): Record<string, unknown> {
   const boot = expectedBootMs(history, view.server.name)
+  const wake = history.latest(view.server.name)
   return {
     domain: view.domain.host,
     server: view.server.name,
@@ -61,7 +75,8 @@ export function domainStatusJson (view: DomainView, since: number, history: Wake
     since: iso(since),
     policy: view.server.policy,
     expected_boot_seconds: boot === null ? null : Math.round(boot / 1000),
-    last_wake: wakeJson(history.latest(view.server.name)),
+    failure: currentFailure(view.phase, since, wake),
+    last_wake: wakeJson(wake),
     last_probe: probeJson(probe)
   }
 }

@@ -18,7 +18,9 @@ export interface Restored {
  */
 export function restoreState (server: ServerConfig, store: LifecycleStore, now: number): Restored {
   let resumed: Restored | null = null
-  for (const wake of store.wakes.pending().filter(w => w.server === server.name)) {
+  // newest first: if several were left pending, the latest is the one a user is waiting on
+  const pending = store.wakes.pending().filter(w => w.server === server.name).sort((a, b) => b.requestedAt - a.requestedAt)
+  for (const wake of pending) {
     const deadline = wake.requestedAt + server.wakeTimeoutMs
     if (resumed === null && deadline > now) {
       resumed = {

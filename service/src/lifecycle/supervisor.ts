@@ -88,19 +88,21 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
       case 'wake-alive':
         if (wakeId !== null) store.wakes.markAlive(wakeId, now)
         return
-      case 'wake-finished':
-        if (wakeId === null) return
-        if (effect.outcome === 'running') store.wakes.markRunning(wakeId, now)
-        store.wakes.finish(wakeId, { outcome: effect.outcome, at: now, errorCode: effect.error?.code, errorMessage: effect.error?.message })
-        if (effect.outcome !== 'running') {
-          log.warn({ server: server.name, wakeId, outcome: effect.outcome, error: effect.error?.message }, 'wake failed')
-          store.events.record({ at: now, level: 'error', server: server.name, kind: 'wake-failed', message: effect.error?.message ?? effect.outcome, details: { wakeId, ...effect.error } })
-        }
+      case 'wake-finished': {
+        const id = wakeId
+        wakeId = null
         clearDeadline()
         wakeAbort?.abort() // a relay command still running for this wake is no longer wanted
         wakeAbort = null
-        wakeId = null
+        if (effect.outcome !== 'running') log.warn({ server: server.name, wakeId: id, outcome: effect.outcome, error: effect.error?.message }, 'wake failed')
+        if (id === null) return // its record could not be written: nothing to finish
+        if (effect.outcome === 'running') store.wakes.markRunning(id, now)
+        store.wakes.finish(id, { outcome: effect.outcome, at: now, errorCode: effect.error?.code, errorMessage: effect.error?.message })
+        if (effect.outcome !== 'running') {
+          store.events.record({ at: now, level: 'error', server: server.name, kind: 'wake-failed', message: effect.error?.message ?? effect.outcome, details: { wakeId: id, ...effect.error } })
+        }
         return
+      }
       default:
         assertNever(effect)
     }
@@ -109,6 +111,8 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
   async function sendWake (requestedAt: number): Promise<void> {
     const controller = new AbortController()
     wakeAbort = controller
+    // the waker runs on a later tick, whatever it does: the caller has recorded the wake by then
+    await Promise.resolve()
     try {
       const report = await deps.waker.wake(server, controller.signal)
       if (stopped) return

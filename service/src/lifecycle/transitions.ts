@@ -37,7 +37,11 @@ export function next (s: ServerState, e: LifecycleEvent, rules: LifecycleRules, 
       if (e.ready) return onReady(s, now)
       return e.alive ? onAlive(s, rules, now) : onDown(s, rules, now)
     case 'wake-requested':
-      if (s.phase === 'UNKNOWN') return stay(s.pendingWake === null ? { ...s, pendingWake: e.trigger } : s)
+      // not known to be off yet (first probe pending, host half up, shutting down): remember the
+      // request, and wake as soon as the server is seen off
+      if (s.phase === 'UNKNOWN' || ((s.phase === 'BOOTING' || s.phase === 'SHUTDOWN') && s.wake === null)) {
+        return stay(s.pendingWake === null ? { ...s, pendingWake: e.trigger } : s)
+      }
       // single-flight: only a server known to be off gets a wake; a burst of requests sends one
       if (s.phase !== 'OFFLINE') return stay(s)
       // every asset and monitor hit must not open a new SSH session to a relay that just failed
@@ -91,7 +95,7 @@ function onReady (s: ServerState, now: number): Step {
 function onAlive (s: ServerState, rules: LifecycleRules, now: number): Step {
   switch (s.phase) {
     case 'UNKNOWN':
-      return to({ ...s, pendingWake: null }, 'BOOTING', now, 'host answers, application not ready')
+      return to(s, 'BOOTING', now, 'host answers, application not ready')
     case 'OFFLINE':
       return startWake(s, 'external', false, rules, now, 'host answers without a wake (external boot)', 'BOOTING')
     case 'WAKING':
@@ -111,22 +115,27 @@ function onAlive (s: ServerState, rules: LifecycleRules, now: number): Step {
 function onDown (s: ServerState, rules: LifecycleRules, now: number): Step {
   switch (s.phase) {
     case 'UNKNOWN':
-      if (s.pendingWake !== null) return startWake(s, s.pendingWake, true, rules, now, `found off, wake requested (${s.pendingWake})`)
-      return to(s, 'OFFLINE', now, 'found off')
+      return offOrWake(s, rules, now, 'found off')
     case 'OFFLINE':
     case 'WAKING':
       return stay(s)
     case 'BOOTING':
-      // a machine mid-boot may stop answering for a moment; without a wake there is nothing to wait for
-      return s.wake === null ? to(s, 'OFFLINE', now, 'host stopped answering') : stay(s)
+      // a machine mid-boot may stop answering for a moment: with a wake in flight, wait for it
+      return s.wake === null ? offOrWake(s, rules, now, 'host stopped answering') : stay(s)
     case 'SHUTDOWN':
-      return to(s, 'OFFLINE', now, 'host went quiet')
+      return offOrWake(s, rules, now, 'host went quiet')
     case 'RUNNING':
     case 'IDLE':
       return failedProbe(s, 'OFFLINE', now, 'host stopped answering')
     default:
       return assertNever(s.phase)
   }
+}
+
+/** The server is seen off: OFFLINE, or straight into a wake someone asked for meanwhile. */
+function offOrWake (s: ServerState, rules: LifecycleRules, now: number, reason: string): Step {
+  if (s.pendingWake === null) return to(s, 'OFFLINE', now, reason)
+  return startWake(s, s.pendingWake, true, rules, now, `${reason}, wake requested (${s.pendingWake})`)
 }
 
 function onDeadline (s: ServerState, now: number): Step {

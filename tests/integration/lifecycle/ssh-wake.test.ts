@@ -51,7 +51,7 @@ test('a relay command that hangs fails the wake at its deadline, with the reason
   const wake = await wakeAndWaitForOutcome(hall)
   assert.equal(wake.outcome, 'failed')
   assert.equal(wake.errorCode, 'HALL_ERR_SSH_DEADLINE')
-  assert.ok(wake.finishedAt! - wake.requestedAt < 4000, `gave up after ${wake.finishedAt! - wake.requestedAt} ms`)
+  assert.ok(wake.finishedAt! - wake.requestedAt < 6000, `gave up after ${wake.finishedAt! - wake.requestedAt} ms`)
   assert.equal(hall.fleet.lookup(DOMAIN)?.phase, 'OFFLINE', 'a new request may retry')
 })
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { parseConfig } from '../../../service/src/config/load.js'
-import type { ProbeOutcome, WakeReport } from '../../../service/src/lifecycle/ports.js'
+import type { ProbeOutcome, WakeReport, Waker } from '../../../service/src/lifecycle/ports.js'
 import { createSupervisor, FAST_PROBE_MS } from '../../../service/src/lifecycle/supervisor.js'
 import { openHallStore, type HallStore } from '../../../service/src/store/index.js'
 import { createFakeClock } from '../../helpers/fake-clock.js'
@@ -16,7 +16,15 @@ const server = parseConfig(JSON.stringify({
 })).servers.get('lab')!
 
 /** A supervisor over a real SQLite file, driven by a fake clock; the machine's answers are scripted. */
-function harness (t: TestContext, history?: (store: HallStore, now: number) => void, storeSeenBySupervisor?: (store: HallStore) => HallStore) {
+interface HarnessOptions {
+  /** Rows written before the supervisor starts, as a previous run of Hall would have left them. */
+  history?: (store: HallStore, now: number) => void
+  /** The store as the supervisor sees it: lets a test make one write fail. */
+  storeSeenBySupervisor?: (store: HallStore) => HallStore
+  waker?: Waker
+}
+
+function harness (t: TestContext, { history, storeSeenBySupervisor, waker }: HarnessOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hall-sup-'))
   const store: HallStore = openHallStore(join(dir, 'hall.db'))
   t.after(() => { store.close(); rmSync(dir, { recursive: true, force: true }) })
@@ -30,7 +38,7 @@ function harness (t: TestContext, history?: (store: HallStore, now: number) => v
     log: silent,
     onChange: () => {},
     prober: { probe: async (): Promise<ProbeOutcome> => { machine.probes++; return { alive: machine.alive, ready: machine.ready, checks: [] } } },
-    waker: { wake: async (): Promise<WakeReport> => { machine.wakes++; return { method: 'udp', packetsSent: 3, exitCode: null, stderr: null, durationMs: 1 } } }
+    waker: waker ?? { wake: async (): Promise<WakeReport> => { machine.wakes++; return { method: 'udp', packetsSent: 3, exitCode: null, stderr: null, durationMs: 1 } } }
   })
   t.after(() => supervisor.stop())
   /** Advances fake time, letting the probe promises settle between timer firings. */
@@ -71,7 +79,8 @@ test('probes run every 500 ms while waking and at the steady interval otherwise'
   supervisor.requestWake('request')
   const before = machine.probes
   await advance(5_000)
-  assert.ok(machine.probes - before >= 5_000 / FAST_PROBE_MS - 1, `${machine.probes - before} probes in 5 s of waking`)
+  const fast = machine.probes - before
+  assert.ok(fast >= 5_000 / FAST_PROBE_MS - 1 && fast <= 5_000 / FAST_PROBE_MS + 2, `${fast} probes in 5 s of waking`)
 })
 
 test('RUNNING is noticed within a second of the server becoming healthy, and the wake timeline is complete', async (t) => {
@@ -107,11 +116,15 @@ test('a server powered on by hand is recorded as an external boot', async (t) =>
 })
 
 test('after a restart, a server last seen RUNNING keeps its traffic until a probe says otherwise', async (t) => {
-  const { supervisor, advance } = harness(t, (store, now) => {
-    store.serverStates.save({ server: 'lab', phase: 'RUNNING', since: now - 3_600_000, wakeId: null, lastActivityAt: now - 60_000, updatedAt: now - 1000 })
+  let lastActivityAt = 0
+  const { supervisor, advance } = harness(t, {
+    history: (store, now) => {
+      lastActivityAt = now - 60_000
+      store.serverStates.save({ server: 'lab', phase: 'RUNNING', since: now - 3_600_000, wakeId: null, lastActivityAt, updatedAt: now - 1000 })
+    }
   })
   assert.equal(supervisor.state().phase, 'RUNNING', 'no waiting page for live traffic while the first probe runs')
-  assert.equal(supervisor.state().lastActivityAt, createFakeClock().now() - 60_000, 'the idle clock is not reset')
+  assert.equal(supervisor.state().lastActivityAt, lastActivityAt, 'the idle clock is not reset')
   supervisor.start()
   await advance(200)
   assert.equal(supervisor.state().phase, 'OFFLINE', 'one failed probe is enough to take the belief back')
@@ -120,10 +133,12 @@ test('after a restart, a server last seen RUNNING keeps its traffic until a prob
 test('after a restart, a pending wake past its deadline is closed as cancelled, and one still running is resumed', async (t) => {
   let stale = 0
   let live = 0
-  const { supervisor, store, machine, advance } = harness(t, (store, now) => {
-    stale = store.wakes.begin({ server: 'lab', trigger: 'request', method: 'udp', requestedAt: now - 600_000 })
-    live = store.wakes.begin({ server: 'lab', trigger: 'request', method: 'udp', requestedAt: now - 5_000 })
-    store.wakes.markSent(live, { at: now - 4_900, packetsSent: 3, exitCode: null, stderr: null })
+  const { supervisor, store, machine, advance } = harness(t, {
+    history: (store, now) => {
+      stale = store.wakes.begin({ server: 'lab', trigger: 'request', method: 'udp', requestedAt: now - 600_000 })
+      live = store.wakes.begin({ server: 'lab', trigger: 'request', method: 'udp', requestedAt: now - 5_000 })
+      store.wakes.markSent(live, { at: now - 4_900, packetsSent: 3, exitCode: null, stderr: null })
+    }
   })
   assert.equal(store.wakes.get(stale)!.outcome, 'cancelled')
   assert.equal(supervisor.state().phase, 'WAKING')
@@ -135,8 +150,10 @@ test('after a restart, a pending wake past its deadline is closed as cancelled, 
 })
 
 test('after a restart, a wake recorded but never sent is sent', async (t) => {
-  const { supervisor, store, machine, advance } = harness(t, (store, now) => {
-    store.wakes.begin({ server: 'lab', trigger: 'request', method: 'udp', requestedAt: now - 1_000 })
+  const { supervisor, store, machine, advance } = harness(t, {
+    history: (store, now) => {
+      store.wakes.begin({ server: 'lab', trigger: 'request', method: 'udp', requestedAt: now - 1_000 })
+    }
   })
   supervisor.start()
   await advance(200)
@@ -145,9 +162,9 @@ test('after a restart, a wake recorded but never sent is sent', async (t) => {
 })
 
 test('a database that refuses a write loses that record, not the wake or its deadline', async (t) => {
-  const { supervisor, machine, advance } = harness(t, undefined, store => ({
-    ...store, wakes: { ...store.wakes, begin: () => { throw new Error('SQLITE_BUSY: database is locked') } }
-  }))
+  const { supervisor, machine, advance } = harness(t, {
+    storeSeenBySupervisor: store => ({ ...store, wakes: { ...store.wakes, begin: () => { throw new Error('SQLITE_BUSY: database is locked') } } })
+  })
   supervisor.start()
   await advance(200)
   supervisor.requestWake('request')
@@ -156,4 +173,22 @@ test('a database that refuses a write loses that record, not the wake or its dea
   assert.equal(supervisor.state().phase, 'WAKING')
   await advance(31_000)
   assert.equal(supervisor.state().phase, 'OFFLINE', 'the deadline still fired')
+})
+
+test('a relay command still running when the server comes up is cancelled', async (t) => {
+  let relaySignal: AbortSignal | undefined
+  const { supervisor, machine, advance } = harness(t, {
+    // a relay that never exits on its own
+    waker: { wake: async (_server, signal) => { relaySignal = signal; return await new Promise<WakeReport>(() => {}) } }
+  })
+  supervisor.start()
+  await advance(200)
+  supervisor.requestWake('request')
+  await advance(200)
+  assert.equal(relaySignal?.aborted, false)
+  machine.alive = true
+  machine.ready = true
+  await advance(1_000)
+  assert.equal(supervisor.state().phase, 'RUNNING')
+  assert.equal(relaySignal?.aborted, true)
 })

@@ -129,3 +129,16 @@ test('the transition function is pure: the input state is never modified', () =>
   assert.equal(s.phase, 'UNKNOWN')
   assert.notEqual(step.state, s)
 })
+
+test('a request while the host is half up is not lost: the wake starts as soon as the host is seen off', () => {
+  // Hall starts while the server still answers on its way down; a user asks meanwhile
+  assert.deepEqual(phases([wake, alive, down]), ['UNKNOWN', 'BOOTING', 'WAKING'])
+  assert.deepEqual(effectKinds([wake, alive, down])[2], ['begin-wake', 'arm-deadline'])
+  // the application crashed (BOOTING without a wake), then the host went down
+  const crashed = run([ready, alive, alive])[2]!.state
+  assert.equal(crashed.phase, 'BOOTING')
+  const asked = next(crashed, wake, rules, T0 + 10_000).state
+  assert.equal(next(asked, down, rules, T0 + 11_000).state.phase, 'WAKING')
+  // nobody asked: the server simply goes OFFLINE
+  assert.equal(next(crashed, down, rules, T0 + 11_000).state.phase, 'OFFLINE')
+})

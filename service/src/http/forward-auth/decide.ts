@@ -18,8 +18,8 @@ export function decide (view: DomainView | undefined, req: ForwardedRequest, pub
   if (req.host === null) return { kind: 'no-host' }
   if (view === undefined) return { kind: 'unknown-domain', host: req.host }
   if (isServing(view.phase)) return { kind: 'pass' }
-  // a wake is only worth asking for while the server is (or may be) off; otherwise it is under way
-  const wake = view.phase === 'OFFLINE' || view.phase === 'UNKNOWN'
+  // asked in every phase but WAKING: the supervisor knows whether one is already under way
+  const wake = view.phase !== 'WAKING'
   if (isBrowserNavigation(req)) {
     const url = `${req.proto}://${req.authority}${req.uri}`
     // the waiting page would refuse a return URL this long: send the browser back to the root instead

@@ -137,10 +137,8 @@
       if (isFinite(at)) startedAtMs = at // a newer wake (e.g. after SHUTDOWN) restarts the clock
     }
     if (isReady(s.state)) return goOn()
-    // OFFLINE after a failed wake, or BOOTING when the host answers but its application never got healthy
-    if (wake && (wake.outcome === 'failed' || wake.outcome === 'timeout')) {
-      return showFailure(wake.error)
-    }
+    // decided by Hall (status-view.ts currentFailure): an old failure is history, not news
+    if (s.failure) return showFailure(s.failure)
     lastState = s.state
     root.setAttribute('data-state', lastState)
     setText(el.state, PHASE_TEXT[lastState] || lastState)

@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs'
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { Clock } from '../../clock.js'
 import type { Fleet } from '../../lifecycle/fleet.js'
-import { isServing } from '../../lifecycle/states.js'
 import { safeReturnUrl } from '../forward-auth/return-url.js'
-import { expectedBootMs, type WakeHistory } from '../status-view.js'
+import { currentFailure, expectedBootMs, type WakeHistory } from '../status-view.js'
 import { renderHomePage } from '../views/home.js'
 import { renderNotFoundPage } from '../views/not-found.js'
 import { renderWaitingPage } from '../views/waiting.js'
@@ -32,20 +31,18 @@ export const pageRoutes: FastifyPluginAsync<PageOptions> = async (app, { fleet, 
     const domain = req.params.domain.toLowerCase()
     const view = fleet.lookup(domain)
     if (view === undefined) return page(reply.code(404), renderNotFoundPage(req.params.domain))
-    const supervisor = fleet.supervisor(view.server.name)
+    const since = fleet.supervisor(view.server.name)?.state().since ?? clock.now()
     const wake = history.latest(view.server.name)
-    // the latest wake failed and none is under way (a pending wake would be the latest)
-    const failed = !isServing(view.phase) && (wake?.outcome === 'failed' || wake?.outcome === 'timeout')
     return page(reply, renderWaitingPage({
       domain,
       to: safeReturnUrl(domain, req.query.to),
       statusUrl: `/api/status/${encodeURIComponent(domain)}`,
       state: view.phase,
-      sinceMs: supervisor?.state().since ?? clock.now(),
+      sinceMs: since,
       nowMs: clock.now(),
       wakeRequestedAtMs: wake?.outcome === 'pending' ? wake.requestedAt : null,
       expectedBootMs: expectedBootMs(history, view.server.name),
-      failure: failed ? { code: wake!.errorCode ?? 'HALL_ERR_WAKE_TIMEOUT', message: wake!.errorMessage ?? 'the server did not wake up' } : null
+      failure: currentFailure(view.phase, since, wake)
     }))
   })
 

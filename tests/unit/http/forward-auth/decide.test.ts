@@ -45,8 +45,8 @@ for (const phase of phases) {
         assert.deepEqual(decision, { kind: 'pass' })
         return
       }
-      // asleep or on the way: a wake is asked for only when the server is (or may be) off
-      const wake = phase === 'OFFLINE' || phase === 'UNKNOWN'
+      // not serving: a wake is asked for unless one is visibly under way (the supervisor decides the rest)
+      const wake = phase !== 'WAKING'
       if (kind.browser) {
         assert.deepEqual(decision, { kind: 'redirect', location: waitingUrl, wake })
       } else {

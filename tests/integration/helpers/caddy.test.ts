@@ -1,28 +1,18 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer, type IncomingHttpHeaders, type RequestListener } from 'node:http'
+import type { IncomingHttpHeaders } from 'node:http'
 import { request } from 'undici'
 import { caddyAvailable, startCaddy } from '../../helpers/caddy.js'
+import { missingTool } from '../../helpers/missing-tool.js'
+import { serveOnLoopback } from '../../helpers/loopback-server.js'
 
 // Proves the e2e proxy harness with two tiny node servers standing in for Hall and the upstream.
 
-async function serve (t: { after: (fn: () => Promise<void>) => void }, handler: RequestListener): Promise<string> {
-  const srv = createServer(handler)
-  await new Promise<void>(resolve => srv.listen(0, '127.0.0.1', resolve))
-  t.after(async () => {
-    srv.closeAllConnections()
-    await new Promise<void>(resolve => srv.close(() => resolve()))
-  })
-  const addr = srv.address()
-  assert.ok(addr !== null && typeof addr === 'object')
-  return `http://127.0.0.1:${addr.port}`
-}
-
-const skip = caddyAvailable() ? false : 'caddy is not installed (bash deploy/install-test-deps.sh)'
+const skip = !caddyAvailable() && missingTool('caddy')
 
 test('forward_auth: a 200 lets the request through to the upstream with copied headers; a 302 reaches the client', { skip }, async (t) => {
   const authSeen: IncomingHttpHeaders[] = []
-  const authUrl = await serve(t, (req, res) => {
+  const authUrl = await serveOnLoopback(t, (req, res) => {
     authSeen.push(req.headers)
     if (String(req.headers['x-forwarded-uri']).startsWith('/asleep')) {
       res.writeHead(302, { location: 'http://hall.test/waiting/app.hall.test?to=x' }).end()
@@ -30,7 +20,7 @@ test('forward_auth: a 200 lets the request through to the upstream with copied h
     }
     res.writeHead(200, { 'x-hall-user': 'alice' }).end()
   })
-  const upstream = await serve(t, (req, res) => {
+  const upstream = await serveOnLoopback(t, (req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' })
     res.end(JSON.stringify({ url: req.url, user: req.headers['x-hall-user'] ?? null }))
   })
@@ -55,8 +45,8 @@ test('forward_auth: a 200 lets the request through to the upstream with copied h
 })
 
 test('stop() frees the port', { skip }, async (t) => {
-  const authUrl = await serve(t, (_req, res) => { res.writeHead(200).end() })
-  const upstream = await serve(t, (_req, res) => { res.end('up') })
+  const authUrl = await serveOnLoopback(t, (_req, res) => { res.writeHead(200).end() })
+  const upstream = await serveOnLoopback(t, (_req, res) => { res.end('up') })
   const caddy = await startCaddy({ authUrl, upstream })
   t.after(() => caddy.stop()) // a second stop() is harmless; this one covers a failed assertion
   assert.equal(await (await fetch(caddy.url)).text(), 'up')

@@ -1,37 +1,32 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync } from 'node:fs'
-import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromiumAvailable, launchChromium } from '../../helpers/chromium.js'
+import { serveOnLoopback } from '../../helpers/loopback-server.js'
+import { missingTool } from '../../helpers/missing-tool.js'
 
-const skip = chromiumAvailable() ? false : 'chromium is not installed (bash deploy/install-test-deps.sh)'
+const skip = !chromiumAvailable() && missingTool('chromium')
 
 test('chromium opens pages on 127.0.0.1 and on *.test names mapped to loopback', { skip }, async (t) => {
-  const srv = createServer((req, res) => {
+  const base = await serveOnLoopback(t, (req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
     res.end(`<!doctype html><title>ok</title><h1 id="host">${req.headers.host ?? ''}</h1>`)
   })
-  await new Promise<void>(resolve => srv.listen(0, '127.0.0.1', resolve))
-  t.after(async () => {
-    srv.closeAllConnections()
-    await new Promise<void>(resolve => srv.close(() => resolve()))
-  })
-  const addr = srv.address()
-  assert.ok(addr !== null && typeof addr === 'object')
+  const port = new URL(base).port
 
   const browser = await launchChromium()
   t.after(() => browser.close())
   const page = await browser.newPage()
 
-  await page.goto(`http://127.0.0.1:${addr.port}/`)
-  assert.equal(await page.textContent('#host'), `127.0.0.1:${addr.port}`)
+  await page.goto(`http://127.0.0.1:${port}/`)
+  assert.equal(await page.textContent('#host'), `127.0.0.1:${port}`)
 
   // Chromium sends the name it was given as Host, as it would for a real domain
-  const res = await page.goto(`http://app.hall.test:${addr.port}/x`)
+  const res = await page.goto(`http://app.hall.test:${port}/x`)
   assert.equal(res?.status(), 200)
-  assert.equal(await page.textContent('#host'), `app.hall.test:${addr.port}`)
+  assert.equal(await page.textContent('#host'), `app.hall.test:${port}`)
 })
 
 test('close() removes the temp dirs it made', { skip }, async () => {

@@ -1,7 +1,7 @@
 import { assertNever } from '../assert-never.js'
 import { normalizeMac } from './mac.js'
 import { expandFlatDomain, isFlatDomain } from './legacy.js'
-import type { DomainsFile, RelayEntry, ServerEntry } from './schema.js'
+import type { DomainOptions, DomainsFile, RelayEntry, ServerEntry } from './schema.js'
 import type {
   DomainConfig, HallConfig, HealthCheck, RelayConfig, ServerConfig, StatusMatcher, WakeConfig, Weekday
 } from './types.js'
@@ -23,9 +23,9 @@ export function normalize (file: DomainsFile): HallConfig {
     if (isFlatDomain(entry)) {
       const { server, upstream } = expandFlatDomain(entry)
       serverEntries.set(host, server)
-      domains.set(host, { host, server: host, upstream, listed: entry.listed })
+      domains.set(host, toDomain(host, host, upstream, entry))
     } else {
-      domains.set(host, { host, server: entry.server, upstream: entry.upstream, listed: entry.listed })
+      domains.set(host, toDomain(host, entry.server, entry.upstream, entry))
     }
   }
 
@@ -34,7 +34,24 @@ export function normalize (file: DomainsFile): HallConfig {
     const upstreams = [...domains.values()].filter(d => d.server === name).map(d => d.upstream)
     servers.set(name, toServer(name, entry, upstreams, relays))
   }
-  return Object.freeze({ servers, relays, domains })
+  const traefik = Object.freeze({
+    entryPoint: file.traefik.entry_point,
+    certResolver: file.traefik.cert_resolver ?? null,
+    hallUrl: file.traefik.hall_url.replace(/\/+$/, '')
+  })
+  return Object.freeze({ servers, relays, domains, traefik })
+}
+
+function toDomain (host: string, server: string, upstream: string, o: DomainOptions): DomainConfig {
+  return Object.freeze({
+    host,
+    server,
+    upstream,
+    listed: o.listed,
+    wakeOn: o.wake_on,
+    ignoreUserAgents: o.ignore_user_agents.map(p => new RegExp(p, 'i')),
+    insecureTls: o.insecure_tls
+  })
 }
 
 function toRelay (name: string, r: RelayEntry): RelayConfig {
@@ -65,7 +82,14 @@ function toServer (name: string, s: ServerEntry, upstreams: string[], relays: Ma
     probeTimeoutMs: Math.round(s.probe_timeout_seconds * 1000),
     wakeTimeoutMs: Math.round(s.wake_timeout_seconds * 1000),
     idleShutdownMs: idleMinutes === null ? null : Math.round(idleMinutes * 60_000),
-    shutdown: s.shutdown === undefined ? null : { relay: relays.get(s.shutdown.relay)!, command: s.shutdown.command },
+    shutdown: s.shutdown === undefined
+      ? null
+      : {
+          relay: relays.get(s.shutdown.relay)!,
+          command: s.shutdown.command,
+          busyCheck: s.shutdown.busy_check ?? null,
+          offTimeoutMs: Math.round(s.shutdown.off_timeout_seconds * 1000)
+        },
     schedule: s.schedule === undefined
       ? null
       : {

@@ -81,15 +81,33 @@ export const serverSchema = z.strictObject({
   probe_timeout_seconds: z.number().min(0.1).max(30).default(2),
   wake_timeout_seconds: z.number().min(5).max(3600).default(120),
   idle_shutdown_minutes: z.number().min(1).max(10080).optional(),
-  shutdown: z.strictObject({ relay: name, command: z.string().min(1) }).optional(),
+  shutdown: z.strictObject({
+    relay: name,
+    command: z.string().min(1).describe('Run on the relay to power the server off, e.g. "sudo systemctl poweroff"'),
+    busy_check: z.string().min(1).optional().describe('Run on the relay first; exit code 0 means busy and vetoes the shutdown'),
+    off_timeout_seconds: z.number().min(5).max(3600).default(180).describe('How long the host may keep answering after the command')
+  }).optional(),
   schedule: scheduleSchema.optional(),
   power: z.strictObject({ on_watts: z.number().min(0), off_watts: z.number().min(0) }).optional()
 })
 
+export const wakeOnSchema = z.enum(['browser', 'any', 'never'])
+  .describe('Which requests may wake the server and keep it awake: browser navigations only, any request, or none')
+const userAgentPattern = z.string().min(1).max(200).refine(isRegExp, { error: 'expected a regular expression such as "UptimeKuma"' })
+
+/** Per-domain request rules, shared by the full and the flat form. */
+const domainOptions = {
+  listed: z.boolean().default(true).describe('Shown on Hall\'s home page'),
+  wake_on: wakeOnSchema.default('browser'),
+  ignore_user_agents: z.array(userAgentPattern).default([])
+    .describe('User-Agent patterns (case-insensitive regular expressions) that never wake the server nor keep it awake'),
+  insecure_tls: z.boolean().default(false).describe('The upstream has a self-signed certificate: the proxy skips its verification')
+}
+
 export const domainSchema = z.strictObject({
   server: name,
   upstream: httpUrl.describe('Where the proxy sends live traffic'),
-  listed: z.boolean().default(true).describe('Shown on Hall\'s home page')
+  ...domainOptions
 })
 
 /** The original deployment's form: a domain that defines its own server. */
@@ -100,20 +118,38 @@ export const flatDomainSchema = z.strictObject({
   wake_timeout_seconds: z.number().min(5).max(3600).default(120),
   idle_shutdown_minutes: z.number().min(1).max(10080).optional(),
   redirect_url: httpUrl.describe('Upstream of the domain'),
-  listed: z.boolean().default(true)
+  ...domainOptions
+})
+
+/** How the generated Traefik configuration reaches Hall and serves the domains. */
+export const traefikSchema = z.strictObject({
+  entry_point: z.string().min(1).default('websecure'),
+  cert_resolver: z.string().min(1).optional().describe('Traefik certificate resolver for the routers (none: Traefik\'s default certificate)'),
+  hall_url: httpUrl.default('http://127.0.0.1:8080').describe('Where Traefik reaches Hall (forward-auth and Hall\'s own pages)')
 })
 
 export const domainsFileSchema = z.strictObject({
   $schema: z.string().optional(),
   relays: z.record(name, relaySchema).default({}),
   servers: z.record(name, serverSchema).default({}),
-  domains: z.record(hostName, z.union([domainSchema, flatDomainSchema]))
+  domains: z.record(hostName, z.union([domainSchema, flatDomainSchema])),
+  traefik: traefikSchema.default({ entry_point: 'websecure', hall_url: 'http://127.0.0.1:8080' })
 })
 
 export type DomainsFile = z.output<typeof domainsFileSchema>
 export type ServerEntry = z.output<typeof serverSchema>
 export type RelayEntry = z.output<typeof relaySchema>
 export type FlatDomainEntry = z.output<typeof flatDomainSchema>
+export type DomainOptions = Pick<z.output<typeof domainSchema>, keyof typeof domainOptions>
+
+function isRegExp (value: string): boolean {
+  try {
+    RegExp(value, 'i')
+    return true
+  } catch {
+    return false
+  }
+}
 
 function isTimeZone (value: string): boolean {
   try {
@@ -127,5 +163,5 @@ function isTimeZone (value: string): boolean {
 /** Every key the file may use, for "did you mean" hints on typos. */
 export const knownKeys: ReadonlySet<string> = new Set([
   domainsFileSchema, relaySchema, udpWakeSchema, sshWakeSchema, serverSchema, domainSchema, flatDomainSchema,
-  scheduleSchema, ...healthCheckSchema.options
-].flatMap(s => Object.keys(s.shape)).concat(['days', 'from', 'to', 'on_watts', 'off_watts', 'relay', 'command']))
+  scheduleSchema, traefikSchema, ...healthCheckSchema.options
+].flatMap(s => Object.keys(s.shape)).concat(['days', 'from', 'to', 'on_watts', 'off_watts', 'relay', 'command', 'busy_check', 'off_timeout_seconds']))

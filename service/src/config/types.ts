@@ -49,7 +49,14 @@ export type HealthCheck =
     readonly insecureTls: boolean
   }
 
-export interface ShutdownConfig { readonly relay: RelayConfig, readonly command: string }
+export interface ShutdownConfig {
+  readonly relay: RelayConfig
+  readonly command: string
+  /** Exit code 0 means busy: the shutdown is vetoed. */
+  readonly busyCheck: string | null
+  /** How long the host may keep answering after the command before it is an error. */
+  readonly offTimeoutMs: number
+}
 
 export interface ScheduleWindow {
   readonly days: readonly Weekday[]
@@ -80,16 +87,32 @@ export interface ServerConfig {
   readonly power: PowerConfig | null
 }
 
+/** Which requests may wake a server and keep it awake. */
+export type WakeOn = 'browser' | 'any' | 'never'
+
 export interface DomainConfig {
   /** Lower-case host name without port. */
   readonly host: string
   readonly server: string
   readonly upstream: string
   readonly listed: boolean
+  readonly wakeOn: WakeOn
+  /** Case-insensitive; a match neither wakes the server nor counts as activity. */
+  readonly ignoreUserAgents: readonly RegExp[]
+  /** The upstream's certificate is self-signed: the proxy does not verify it. */
+  readonly insecureTls: boolean
+}
+
+export interface TraefikConfig {
+  readonly entryPoint: string
+  readonly certResolver: string | null
+  /** Where Traefik reaches Hall, without a trailing slash. */
+  readonly hallUrl: string
 }
 
 export interface HallConfig {
   readonly servers: ReadonlyMap<string, ServerConfig>
   readonly relays: ReadonlyMap<string, RelayConfig>
   readonly domains: ReadonlyMap<string, DomainConfig>
+  readonly traefik: TraefikConfig
 }

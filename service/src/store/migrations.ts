@@ -5,7 +5,7 @@ export interface Migration { version: number, name: string, up: string }
 
 /**
  * Append only: a shipped migration is never edited, because databases in the field already ran it.
- * Versions are 1, 2, 3... in order; users, sessions and api_keys arrive as later versions.
+ * Versions are 1, 2, 3... in order; users and sessions arrive as later versions.
  * Times are epoch milliseconds; JSON is TEXT.
  */
 export const migrations: readonly Migration[] = [
@@ -76,6 +76,46 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (minute, domain)
       );
       CREATE INDEX activity_domain_minute ON activity (domain, minute);
+    `
+  },
+  {
+    version: 2,
+    name: 'shutdowns and API keys',
+    up: `
+      CREATE TABLE shutdowns (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        server TEXT NOT NULL,
+        -- idle, schedule, api
+        trigger TEXT NOT NULL,
+        requested_at INTEGER NOT NULL,
+        -- null until the command ran: a busy check may veto it first (outcome 'vetoed')
+        sent_at INTEGER,
+        exit_code INTEGER,
+        stderr TEXT,
+        off_at INTEGER,
+        finished_at INTEGER,
+        -- pending, off, vetoed, failed, timeout, cancelled
+        outcome TEXT NOT NULL DEFAULT 'pending',
+        error_code TEXT,
+        error_message TEXT
+      );
+      CREATE INDEX shutdowns_server_requested_at ON shutdowns (server, requested_at);
+      CREATE INDEX shutdowns_pending ON shutdowns (requested_at) WHERE outcome = 'pending';
+
+      -- the key itself is shown once at creation; only its SHA-256 is kept
+      CREATE TABLE api_keys (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        -- public part of the key, to find its row without comparing every hash
+        prefix TEXT NOT NULL UNIQUE,
+        hash TEXT NOT NULL,
+        -- JSON arrays; null = every server / every action
+        servers TEXT,
+        actions TEXT,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER,
+        revoked_at INTEGER
+      );
     `
   }
 ]

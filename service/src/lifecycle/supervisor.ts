@@ -25,6 +25,8 @@ export interface Supervisor {
   readonly name: string
   state (): ServerState
   lastProbe (): (ProbeOutcome & { at: number }) | null
+  /** The record of the wake in flight, when it could be written. */
+  wakeId (): number | null
   dispatch (event: LifecycleEvent): void
   requestWake (trigger: WakeTrigger): void
   start (): void
@@ -175,6 +177,7 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
     name: server.name,
     state: () => state,
     lastProbe: () => last,
+    wakeId: () => wakeId,
     dispatch,
     requestWake: (trigger) => dispatch({ kind: 'wake-requested', trigger }),
     start () {

@@ -1,28 +1,41 @@
-# Hall's image: built on a current LTS Node (Node 20 is past its end of life), runs as non-root.
-FROM node:22-bookworm-slim AS build
+# Hall's image: multi-stage, non-root, for amd64 and arm64 (a Raspberry Pi 4 or 5 on a 64-bit OS).
+# A current LTS Node: Node 20 is past its end of life. Both stages share the base, so the native
+# addon built in the first one matches the Node and the C library of the second.
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-# better-sqlite3 is a native addon: compile it here so the runtime image needs no toolchain
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+# better-sqlite3 is a native addon: npm fetches a prebuilt binary for this Node and CPU when one
+# exists and compiles it otherwise, which needs these; the runtime image needs no toolchain
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY service ./service
+# prune last: the build needs TypeScript, the runtime only the production dependencies
 RUN npm run build && npm prune --omit=dev
 
-FROM node:22-bookworm-slim
-# ping for health checks; nothing else from the system is needed (ssh2 is pure JavaScript)
-RUN apt-get update && apt-get install -y --no-install-recommends iputils-ping \
+FROM ${NODE_IMAGE}
+# ping for the health checks of type "ping"; nothing else from the system (ssh2 is JavaScript)
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends iputils-ping \
   && rm -rf /var/lib/apt/lists/* \
-  && mkdir -p /data /config && chown node:node /data
+  && mkdir -p /data /config /traefik-dynamic \
+  && chown node:node /data /traefik-dynamic
 WORKDIR /app
-ENV NODE_ENV=production HALL_HOST=127.0.0.1 HALL_PORT=8080 HALL_DB=/data/hall.db HALL_CONFIG=/config/domains.json
+ENV NODE_ENV=production \
+    HALL_HOST=127.0.0.1 HALL_PORT=8080 HALL_DB=/data/hall.db HALL_CONFIG=/config/domains.json
+# code owned by root, run by `node` (uid 1000): the service cannot rewrite itself
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/service/dist ./service/dist
 COPY bin ./bin
 USER node
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HALL_PORT || 8080) + '/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "service/dist/cli.js", "serve"]
+# `docker compose run --rm hall validate /config/domains.json` runs any other command of the CLI
+ENTRYPOINT ["node", "service/dist/cli.js"]
+CMD ["serve"]

@@ -5,6 +5,12 @@ import { readEnv } from './config/env.js'
 import { renderDomainsJsonSchema } from './config/json-schema.js'
 import { loadConfigFile } from './config/load.js'
 import { runDemo } from './demo/run-demo.js'
+import { renderTraefikCommand } from './cli/render-traefik.js'
+import { apikeyCommand } from './cli/apikey.js'
+import { shutdownCommand } from './cli/shutdown.js'
+import { statusCommand } from './cli/status.js'
+import { UsageError } from './cli/usage-error.js'
+import { wakeCommand } from './cli/wake.js'
 import { isHallError } from './errors.js'
 import { startService, type Service } from './main.js'
 
@@ -17,6 +23,18 @@ Commands:
                         proxy playing Traefik's part on http://app.localhost:8081/
   validate [file]       check a domains.json (default: $HALL_CONFIG or ./domains.json)
   schema [--out file]   print (or write) the JSON Schema of domains.json
+  render-traefik [--config file] [--out dir]
+                        write Traefik's dynamic config (dir/hall.yml, default traefik-dynamic/)
+                        from a domains.json (default: $HALL_CONFIG) and HALL_PUBLIC_URL
+  status [--json]       servers, their states, since when, and their last wake
+  wake SERVER           wake a server now (needs an API key: HALL_API_KEY or --key KEY)
+  shutdown SERVER       shut a server down now (same key rules)
+                        status, wake and shutdown talk to the running Hall: --url URL, else
+                        HALL_URL, else http://HALL_HOST:HALL_PORT
+  apikey create --name NAME [--servers a,b] [--actions wake,shutdown]
+                        make an API key (in HALL_DB), printed once; default: every server and action
+  apikey list           keys with their scopes, creation and last use (never the key itself)
+  apikey revoke NAME    refuse that key from now on
   --help                this text
 `
 
@@ -49,10 +67,13 @@ const commands: Record<string, Command> = {
     if (values.out === undefined) process.stdout.write(text)
     else writeFileSync(values.out, text)
     return 0
-  }
+  },
+  'render-traefik': renderTraefikCommand,
+  status: statusCommand,
+  wake: wakeCommand,
+  shutdown: shutdownCommand,
+  apikey: apikeyCommand
 }
-
-class UsageError extends Error {}
 
 function stopOnSignal (service: Service): void {
   const stop = (signal: string): void => {

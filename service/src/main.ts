@@ -8,9 +8,14 @@ import type { HallConfig } from './config/types.js'
 import { HallError } from './errors.js'
 import { buildApp } from './http/app.js'
 import { createFleet, type Fleet } from './lifecycle/fleet.js'
-import type { Waker } from './lifecycle/ports.js'
+import type { Shutdowner, Waker } from './lifecycle/ports.js'
 import { createLogger } from './logger.js'
-import { createWaker } from './power/wake.js'
+import { createShutdowner, createWaker } from './power/wake.js'
+import { createReloader, type ReloadResult } from './reload.js'
+import { renderTraefik } from './traefik/render.js'
+import { writeDynamicDir } from './traefik/write-dir.js'
+import { toTraefikYaml } from './traefik/yaml.js'
+import { watchConfigFile, type ConfigWatcher } from './config/watch.js'
 import { createProber } from './probe/server.js'
 import { openHallStore, pruneOlderThan, type HallStore } from './store/index.js'
 
@@ -25,6 +30,8 @@ export interface Service {
   readonly log: Logger
   /** Base URL Hall listens on. */
   readonly url: string
+  /** Re-reads the config file now (what SIGHUP and a change to the file do). */
+  reload (why: string): ReloadResult
   close (): Promise<void>
 }
 
@@ -33,7 +40,10 @@ export interface ServiceOptions {
   readonly clock?: Clock
   /** The benchmark replaces the power layer so no packet leaves the machine. */
   readonly waker?: Waker
+  readonly shutdowner?: Shutdowner
   readonly log?: Logger
+  /** Watch the config file and reload on change and on SIGHUP (default: when the config comes from the file). */
+  readonly watch?: boolean
 }
 
 export const version: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version
@@ -45,8 +55,26 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   const config = options.config ?? loadConfigFile(env.configFile)
   const store = openHallStore(env.dbFile)
   const prober = createProber()
-  const fleet = createFleet({ config, clock, prober, waker: options.waker ?? createWaker(), store, log })
-  const app = buildApp({ fleet, history: store.wakes, clock, log, publicUrl: env.publicUrl, version })
+  const fleet = createFleet({ config, clock, prober, waker: options.waker ?? createWaker(), shutdowner: options.shutdowner ?? createShutdowner(), store, log })
+  // the file provider's YAML follows every good config, so Traefik and Hall never disagree on domains
+  const writeTraefik = (current: HallConfig): void => {
+    if (env.traefikDir === null) return
+    const text = toTraefikYaml(renderTraefik(current, env.publicUrl), { configFile: env.configFile, publicUrl: env.publicUrl })
+    const result = writeDynamicDir(env.traefikDir, text)
+    log.info({ file: result.file, changed: result.changed }, 'traefik dynamic config written')
+  }
+  const reloader = createReloader({ file: env.configFile, fleet, events: store.events, log, now: () => clock.now(), onApplied: writeTraefik })
+  const onSighup = (): void => { reloader.reload('SIGHUP') }
+  let watcher: ConfigWatcher | null = null
+  if (options.watch ?? options.config === undefined) {
+    process.on('SIGHUP', onSighup)
+    watcher = watchConfigFile(env.configFile, () => reloader.reload('file changed'))
+  }
+  const stopWatching = (): void => {
+    process.off('SIGHUP', onSighup)
+    watcher?.close()
+  }
+  const app = buildApp({ fleet, history: store.wakes, clock, log, publicUrl: env.publicUrl, trustedProxies: env.trustedProxies, version, apiKeys: store.apiKeys })
 
   const prune = (): void => {
     try {
@@ -58,11 +86,17 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   prune()
   const pruneTimer = setInterval(prune, PRUNE_EVERY_MS).unref()
 
+  try {
+    writeTraefik(config)
+  } catch (err) {
+    log.error({ err, dir: env.traefikDir }, 'could not write the Traefik dynamic config')
+  }
   fleet.start()
   try {
     await app.listen({ host: env.host, port: env.port })
   } catch (err) {
     clearInterval(pruneTimer)
+    stopWatching()
     fleet.stop()
     await prober.close()
     store.close()
@@ -79,8 +113,10 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
     store,
     log,
     url: `http://${env.host.includes(':') ? `[${env.host}]` : env.host}:${port}`,
+    reload: (why) => reloader.reload(why),
     async close () {
       clearInterval(pruneTimer)
+      stopWatching()
       await app.close()
       fleet.stop()
       await prober.close()

@@ -1,11 +1,17 @@
 import { createServer } from 'node:http'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Clock } from '../clock.js'
+import { formatCidr, type Cidr } from '../config/cidr.js'
 import { isHallError, type ErrorCode } from '../errors.js'
 import type { Fleet } from '../lifecycle/fleet.js'
+import type { ApiKeys } from '../store/index.js'
+import { createApiKeyAuth, createFailureLimiter } from './api-key-auth.js'
 import { createForwardAuthHandler } from './forward-auth/handler.js'
+import { controlRoutes } from './routes/control.js'
 import { pageRoutes } from './routes/pages.js'
 import { statusRoutes } from './routes/status.js'
+import { traefikRoutes } from './routes/traefik.js'
+import { createProxyTrust } from './trusted-proxies.js'
 import type { WakeHistory } from './status-view.js'
 
 export interface AppDeps {
@@ -14,7 +20,10 @@ export interface AppDeps {
   readonly clock: Clock
   readonly log: FastifyBaseLogger
   readonly publicUrl: string
+  readonly trustedProxies: readonly Cidr[]
   readonly version: string
+  /** Checks X-API-Key on POST /api/wol and /api/shutdown. */
+  readonly apiKeys: Pick<ApiKeys, 'verify' | 'touch'>
 }
 
 const statusByCode: Partial<Record<ErrorCode, number>> = {
@@ -26,10 +35,12 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
 
 /** The HTTP surface, unstarted: main.ts listens, tests inject or listen on port 0. */
 export function buildApp (deps: AppDeps): FastifyInstance {
-  const forwardAuth = createForwardAuthHandler(deps.fleet, deps.publicUrl, deps.log)
+  const forwardAuth = createForwardAuthHandler(deps.fleet, { publicUrl: deps.publicUrl, proxies: createProxyTrust(deps.trustedProxies), log: deps.log })
   const app = Fastify({
     loggerInstance: deps.log,
     return503OnClosing: true,
+    // req.ip is the client's address only when the forwarded chain comes from a trusted proxy
+    trustProxy: deps.trustedProxies.map(formatCidr),
     // a domain in /waiting/:domain and /api/status/:domain may be a full 253-character host name
     routerOptions: { maxParamLength: 253 },
     serverFactory: (fastifyHandler) => {
@@ -56,5 +67,8 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   const startedAt = deps.clock.now()
   app.register(statusRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, version: deps.version })
   app.register(pageRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock })
+  app.register(traefikRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl })
+  const limiter = createFailureLimiter({ clock: deps.clock })
+  app.register(controlRoutes, { fleet: deps.fleet, auth: createApiKeyAuth({ apiKeys: deps.apiKeys, clock: deps.clock, limiter, log: deps.log }) })
   return app
 }

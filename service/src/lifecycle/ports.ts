@@ -19,8 +19,15 @@ export interface WakeReport {
 }
 export interface Waker { wake (server: ServerConfig, signal: AbortSignal): Promise<WakeReport> }
 
+export interface ShutdownReport { readonly exitCode: number | null, readonly stderr: string | null, readonly durationMs: number }
+export interface Shutdowner {
+  /** Runs the server's busy check: true when it says busy (exit code 0). */
+  isBusy (server: ServerConfig, signal: AbortSignal): Promise<boolean>
+  shutdown (server: ServerConfig, signal: AbortSignal): Promise<ShutdownReport>
+}
+
 /** The tables the lifecycle writes and reads back after a restart. */
-export type LifecycleStore = Pick<HallStore, 'serverStates' | 'transitions' | 'wakes' | 'activity' | 'events'>
+export type LifecycleStore = Pick<HallStore, 'serverStates' | 'transitions' | 'wakes' | 'shutdowns' | 'activity' | 'events'>
 
 export interface LifecycleLog {
   info (obj: object, msg: string): void

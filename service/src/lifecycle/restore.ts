@@ -1,22 +1,44 @@
 import type { ServerConfig } from '../config/types.js'
 import type { LifecycleStore } from './ports.js'
-import { FAILED_PROBES_BEFORE_DOWN } from './transitions.js'
-import { initialState, type ServerState, type WakeTrigger } from './states.js'
+import { FAILED_PROBES_BEFORE_DOWN } from './probe-steps.js'
+import { initialState, type ServerState, type ShutdownTrigger, type WakeTrigger } from './states.js'
+
+/** A shutdown whose deadline passed while Hall was down gets this long for the probes to see it off. */
+export const RESTORED_SHUTDOWN_GRACE_MS = 10_000
 
 export interface Restored {
   readonly state: ServerState
   readonly wakeId: number | null
+  readonly shutdownId: number | null
   /** The restored wake was recorded but its packet never left: send it now. */
   readonly resend: boolean
 }
 
 /**
  * Where a supervisor starts after Hall restarts. A wake still within its timeout is resumed as it
- * was, so no second packet is sent; a server last seen serving is believed to still be serving
- * until one probe says otherwise, so live traffic is not sent to the waiting page meanwhile.
+ * was, so no second packet is sent; a shutdown whose command ran is waited on as before; a server
+ * last seen serving is believed to still be serving until one probe says otherwise, so live traffic
+ * is not sent to the waiting page meanwhile, and its idle countdown goes on from where it was.
  * Anything else starts UNKNOWN and the first probe decides.
  */
 export function restoreState (server: ServerConfig, store: LifecycleStore, now: number): Restored {
+  const persisted = store.serverStates.loadAll().get(server.name)
+  const initial = { ...initialState(now), lastActivityAt: persisted?.lastActivityAt ?? null }
+  const wake = resumeWake(server, store, initial, now)
+  // both in flight cannot happen in one run of Hall; if the records say so, the wake wins
+  const shutdown = resumeShutdown(server, store, initial, now, wake === null)
+  if (wake !== null) return wake
+  if (shutdown !== null) return shutdown
+
+  if (persisted?.phase === 'RUNNING' || persisted?.phase === 'IDLE') {
+    // provisional: a single failed probe is enough to take it back
+    const state: ServerState = { ...initial, phase: persisted.phase, since: persisted.since, idleFrom: persisted.idleFrom, failedProbes: FAILED_PROBES_BEFORE_DOWN - 1 }
+    return { wakeId: null, shutdownId: null, resend: false, state }
+  }
+  return { wakeId: null, shutdownId: null, resend: false, state: initial }
+}
+
+function resumeWake (server: ServerConfig, store: LifecycleStore, initial: ServerState, now: number): Restored | null {
   let resumed: Restored | null = null
   // newest first: if several were left pending, the latest is the one a user is waiting on
   const pending = store.wakes.pending().filter(w => w.server === server.name).sort((a, b) => b.requestedAt - a.requestedAt)
@@ -25,9 +47,10 @@ export function restoreState (server: ServerConfig, store: LifecycleStore, now: 
     if (resumed === null && deadline > now) {
       resumed = {
         wakeId: wake.id,
+        shutdownId: null,
         resend: wake.sentAt === null && wake.method !== 'none',
         state: {
-          ...initialState(now),
+          ...initial,
           phase: wake.aliveAt === null ? 'WAKING' : 'BOOTING',
           since: wake.aliveAt ?? wake.requestedAt,
           wake: { trigger: wake.trigger as WakeTrigger, requestedAt: wake.requestedAt, deadline, sentAt: wake.sentAt, aliveAt: wake.aliveAt }
@@ -37,13 +60,31 @@ export function restoreState (server: ServerConfig, store: LifecycleStore, now: 
       store.wakes.finish(wake.id, { outcome: 'cancelled', at: now, errorMessage: 'Hall was not running when this wake timed out' })
     }
   }
-  if (resumed !== null) return resumed
+  return resumed
+}
 
-  const persisted = store.serverStates.loadAll().get(server.name)
-  const initial = { ...initialState(now), lastActivityAt: persisted?.lastActivityAt ?? null }
-  if (persisted?.phase === 'RUNNING' || persisted?.phase === 'IDLE') {
-    // provisional: a single failed probe is enough to take it back
-    return { wakeId: null, resend: false, state: { ...initial, phase: persisted.phase, since: persisted.since, failedProbes: FAILED_PROBES_BEFORE_DOWN - 1 } }
+function resumeShutdown (server: ServerConfig, store: LifecycleStore, initial: ServerState, now: number, allowed: boolean): Restored | null {
+  let resumed: Restored | null = null
+  const pending = store.shutdowns.pending().filter(s => s.server === server.name).sort((a, b) => b.requestedAt - a.requestedAt)
+  for (const shutdown of pending) {
+    if (allowed && resumed === null && shutdown.sentAt !== null && server.shutdown !== null) {
+      // the command ran: wait for the host to go quiet, as before the restart
+      const deadline = Math.max(shutdown.sentAt + server.shutdown.offTimeoutMs, now + RESTORED_SHUTDOWN_GRACE_MS)
+      resumed = {
+        wakeId: null,
+        shutdownId: shutdown.id,
+        resend: false,
+        state: {
+          ...initial,
+          phase: 'SHUTDOWN',
+          since: shutdown.sentAt,
+          shutdown: { trigger: shutdown.trigger as ShutdownTrigger, requestedAt: shutdown.requestedAt, stage: 'waiting', sentAt: shutdown.sentAt, deadline }
+        }
+      }
+    } else {
+      // never sent (or superseded): the idle countdown decides again once the server is seen
+      store.shutdowns.finish(shutdown.id, { outcome: 'cancelled', at: now, errorMessage: 'Hall restarted before the shutdown command was sent' })
+    }
   }
-  return { wakeId: null, resend: false, state: initial }
+  return resumed
 }

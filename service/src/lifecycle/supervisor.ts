@@ -2,19 +2,23 @@ import { assertNever } from '../assert-never.js'
 import type { Clock, Timer } from '../clock.js'
 import type { ServerConfig } from '../config/types.js'
 import { isHallError } from '../errors.js'
-import type { LifecycleLog, LifecycleStore, ProbeOutcome, Prober, Waker } from './ports.js'
+import { medianBootMs, policyAt, TICK_MS } from './policy.js'
+import type { LifecycleLog, LifecycleStore, ProbeOutcome, Prober, Shutdowner, Waker } from './ports.js'
 import { restoreState } from './restore.js'
 import { isTransient, type ServerState, type WakeTrigger } from './states.js'
-import { next, type Effect, type LifecycleEvent } from './transitions.js'
+import { next, rulesFor, type Effect, type LifecycleEvent } from './transitions.js'
 
 /** Probe cadence while something is changing: RUNNING is noticed within a second of becoming true. */
 export const FAST_PROBE_MS = 500
+/** Boot times the expected boot time is the median of. */
+const BOOT_HISTORY = 10
 
 export interface SupervisorDeps {
   readonly server: ServerConfig
   readonly clock: Clock
   readonly prober: Prober
   readonly waker: Waker
+  readonly shutdowner: Shutdowner
   readonly store: LifecycleStore
   readonly log: LifecycleLog
   /** Called after every state change, so the fleet's in-memory view stays current. */
@@ -23,36 +27,45 @@ export interface SupervisorDeps {
 
 export interface Supervisor {
   readonly name: string
+  readonly server: ServerConfig
   state (): ServerState
   lastProbe (): (ProbeOutcome & { at: number }) | null
   /** The record of the wake in flight, when it could be written. */
   wakeId (): number | null
+  /** The record of the shutdown in flight, when it could be written. */
+  shutdownId (): number | null
   dispatch (event: LifecycleEvent): void
   requestWake (trigger: WakeTrigger): void
   start (): void
   stop (): void
 }
 
-/** Owns one server's state: runs its probes, carries out the effects of each transition. */
+/** Owns one server's state: runs its probes and policy clock, carries out the effects of each transition. */
 export function createSupervisor (deps: SupervisorDeps): Supervisor {
   const { server, clock, store, log } = deps
+  const rules = rulesFor(server)
   const abort = new AbortController()
   const restored = restoreState(server, store, clock.now())
   let state = restored.state
   let wakeId = restored.wakeId
+  let shutdownId = restored.shutdownId
   let wakeAbort: AbortController | null = null
+  let shutdownAbort: AbortController | null = null
   let probeTimer: Timer | null = null
-  let deadlineTimer: Timer | null = null
+  let tickTimer: Timer | null = null
+  let tickDueAt = Infinity
+  const deadlines = { wake: null as Timer | null, shutdown: null as Timer | null }
   let probing = false
   let probeDue = false
   let stopped = false
   let last: (ProbeOutcome & { at: number }) | null = null
+  let expectedBootMs = readExpectedBoot()
 
   function dispatch (event: LifecycleEvent): void {
     if (stopped) return
     const now = clock.now()
     const before = state
-    const step = next(state, event, { wakeTimeoutMs: server.wakeTimeoutMs }, now)
+    const step = next(state, event, rules, now)
     state = step.state
     if (before === state && step.effects.length === 0) return
     // memory first: the request path sees the new state even if recording it fails below
@@ -66,6 +79,8 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
     for (const effect of step.effects) guarded(() => perform(effect, now), effect.kind)
     if (before.phase !== state.phase) guarded(() => store.transitions.record({ server: server.name, from: before.phase, to: state.phase, at: now, reason: step.reason }), 'transition')
     if (before !== state) guarded(() => persist(now), 'state')
+    // a pause before the next wake (cooldown, power-off settle) ends on time, not at the next tick
+    if (tickDueAt !== Infinity && state.retryNotBefore !== null && state.retryNotBefore > now && state.retryNotBefore < tickDueAt) scheduleTick(state.retryNotBefore - now)
   }
 
   function guarded (work: () => void, what: string): void {
@@ -85,28 +100,68 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
         if (!effect.send) store.events.record({ at: now, level: 'info', server: server.name, kind: 'external-boot', message: 'server came up without a wake from Hall' })
         return
       case 'arm-deadline':
-        armDeadline(effect.at, effect.requestedAt)
+        arm('wake', effect.at, () => dispatch({ kind: 'wake-deadline', requestedAt: effect.requestedAt }))
         return
       case 'wake-alive':
         if (wakeId !== null) store.wakes.markAlive(wakeId, now)
         return
-      case 'wake-finished': {
-        const id = wakeId
-        wakeId = null
-        clearDeadline()
-        wakeAbort?.abort() // a relay command still running for this wake is no longer wanted
-        wakeAbort = null
-        if (effect.outcome !== 'running') log.warn({ server: server.name, wakeId: id, outcome: effect.outcome, error: effect.error?.message }, 'wake failed')
-        if (id === null) return // its record could not be written: nothing to finish
-        if (effect.outcome === 'running') store.wakes.markRunning(id, now)
-        store.wakes.finish(id, { outcome: effect.outcome, at: now, errorCode: effect.error?.code, errorMessage: effect.error?.message })
-        if (effect.outcome !== 'running') {
-          store.events.record({ at: now, level: 'error', server: server.name, kind: 'wake-failed', message: effect.error?.message ?? effect.outcome, details: { wakeId: id, ...effect.error } })
-        }
+      case 'wake-finished':
+        finishWake(effect, now)
         return
-      }
+      case 'begin-shutdown':
+        shutdownId = null
+        void (effect.check ? checkBusy(now) : sendShutdown(now))
+        shutdownId = store.shutdowns.begin({ server: server.name, trigger: effect.trigger, requestedAt: now })
+        return
+      case 'send-shutdown':
+        if (state.shutdown !== null) void sendShutdown(state.shutdown.requestedAt)
+        return
+      case 'arm-shutdown-deadline':
+        arm('shutdown', effect.at, () => dispatch({ kind: 'shutdown-deadline', requestedAt: effect.requestedAt }))
+        return
+      case 'shutdown-finished':
+        finishShutdown(effect, now)
+        return
       default:
         assertNever(effect)
+    }
+  }
+
+  function finishWake (effect: Extract<Effect, { kind: 'wake-finished' }>, now: number): void {
+    const id = wakeId
+    wakeId = null
+    disarm('wake')
+    wakeAbort?.abort() // a relay command still running for this wake is no longer wanted
+    wakeAbort = null
+    if (effect.outcome !== 'running') log.warn({ server: server.name, wakeId: id, outcome: effect.outcome, error: effect.error?.message }, 'wake failed')
+    if (id === null) return // its record could not be written: nothing to finish
+    if (effect.outcome === 'running') store.wakes.markRunning(id, now)
+    store.wakes.finish(id, { outcome: effect.outcome, at: now, errorCode: effect.error?.code, errorMessage: effect.error?.message })
+    if (effect.outcome === 'running') expectedBootMs = readExpectedBoot()
+    else if (effect.outcome !== 'cancelled') {
+      store.events.record({ at: now, level: 'error', server: server.name, kind: 'wake-failed', message: effect.error?.message ?? effect.outcome, details: { wakeId: id, ...effect.error } })
+    }
+  }
+
+  function finishShutdown (effect: Extract<Effect, { kind: 'shutdown-finished' }>, now: number): void {
+    const id = shutdownId
+    shutdownId = null
+    disarm('shutdown')
+    shutdownAbort?.abort()
+    shutdownAbort = null
+    const failed = effect.outcome === 'failed' || effect.outcome === 'timeout'
+    log[failed ? 'warn' : 'info']({ server: server.name, shutdownId: id, outcome: effect.outcome, error: effect.error?.message }, 'shutdown finished')
+    if (id === null) return
+    store.shutdowns.finish(id, { outcome: effect.outcome, at: now, errorCode: effect.error?.code, errorMessage: effect.error?.message })
+    if (failed || effect.outcome === 'vetoed') {
+      store.events.record({
+        at: now,
+        level: failed ? 'error' : 'info',
+        server: server.name,
+        kind: failed ? 'shutdown-failed' : 'shutdown-vetoed',
+        message: effect.error?.message ?? 'busy check says the server is busy',
+        details: { shutdownId: id, ...effect.error }
+      })
     }
   }
 
@@ -126,25 +181,58 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
       dispatch({ kind: 'wake-sent', requestedAt })
     } catch (err) {
       if (stopped || controller.signal.aborted) return
-      const code = isHallError(err) ? err.code : 'HALL_ERR_WAKE_SEND'
-      const message = err instanceof Error ? err.message : String(err)
-      const details = isHallError(err) ? err.details as { exitCode?: number, stderr?: string } | undefined : undefined
+      const { code, message, exitCode, stderr } = failure(err, 'HALL_ERR_WAKE_SEND')
       const id = wakeId
-      if (id !== null && details?.exitCode !== undefined && state.wake?.requestedAt === requestedAt) {
-        guarded(() => store.wakes.markSent(id, { at: clock.now(), packetsSent: 0, exitCode: details.exitCode ?? null, stderr: details.stderr ?? null }), 'relay result')
+      if (id !== null && exitCode !== undefined && state.wake?.requestedAt === requestedAt) {
+        guarded(() => store.wakes.markSent(id, { at: clock.now(), packetsSent: 0, exitCode, stderr: stderr ?? null }), 'relay result')
       }
       dispatch({ kind: 'wake-failed', requestedAt, code, message })
     }
   }
 
-  function armDeadline (at: number, requestedAt: number): void {
-    clearDeadline()
-    deadlineTimer = clock.setTimeout(() => dispatch({ kind: 'wake-deadline', requestedAt }), Math.max(0, at - clock.now()))
+  async function checkBusy (requestedAt: number): Promise<void> {
+    const controller = new AbortController()
+    shutdownAbort = controller
+    await Promise.resolve()
+    try {
+      const busy = await deps.shutdowner.isBusy(server, controller.signal)
+      if (stopped || controller.signal.aborted) return
+      dispatch({ kind: 'busy-checked', requestedAt, busy })
+    } catch (err) {
+      if (stopped || controller.signal.aborted) return
+      dispatch({ kind: 'shutdown-failed', requestedAt, ...failure(err, 'HALL_ERR_SHUTDOWN_SEND') })
+    }
   }
 
-  function clearDeadline (): void {
-    if (deadlineTimer !== null) clock.clearTimeout(deadlineTimer)
-    deadlineTimer = null
+  async function sendShutdown (requestedAt: number): Promise<void> {
+    const controller = new AbortController()
+    shutdownAbort = controller
+    await Promise.resolve()
+    try {
+      const report = await deps.shutdowner.shutdown(server, controller.signal)
+      if (stopped || controller.signal.aborted) return
+      const id = shutdownId
+      log.info({ server: server.name, shutdownId: id, exitCode: report.exitCode, ms: report.durationMs }, 'shutdown command sent')
+      if (id !== null) guarded(() => store.shutdowns.markSent(id, { at: clock.now(), exitCode: report.exitCode, stderr: report.stderr }), 'shutdown sent')
+      dispatch({ kind: 'shutdown-sent', requestedAt })
+    } catch (err) {
+      if (stopped || controller.signal.aborted) return
+      const { code, message, exitCode, stderr } = failure(err, 'HALL_ERR_SHUTDOWN_SEND')
+      const id = shutdownId
+      if (id !== null && exitCode !== undefined) guarded(() => store.shutdowns.markSent(id, { at: clock.now(), exitCode, stderr: stderr ?? null }), 'shutdown result')
+      dispatch({ kind: 'shutdown-failed', requestedAt, code, message })
+    }
+  }
+
+  function arm (which: keyof typeof deadlines, at: number, fire: () => void): void {
+    disarm(which)
+    deadlines[which] = clock.setTimeout(fire, Math.max(0, at - clock.now()))
+  }
+
+  function disarm (which: keyof typeof deadlines): void {
+    const timer = deadlines[which]
+    if (timer !== null) clock.clearTimeout(timer)
+    deadlines[which] = null
   }
 
   function probeSoon (delayMs: number): void {
@@ -161,6 +249,9 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
       const outcome = await deps.prober.probe(server, abort.signal)
       last = { ...outcome, at: clock.now() }
       dispatch({ kind: 'probe', alive: outcome.alive, ready: outcome.ready })
+      // the policy acts only on a state a probe has confirmed: after a restart, the remembered
+      // state is not enough to shut a server down or wake it
+      if (tickDueAt === Infinity && !stopped) tick()
     } catch (err) {
       if (!stopped) log.error({ server: server.name, err }, 'probe crashed')
     } finally {
@@ -169,20 +260,59 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
     probeSoon(probeDue ? 0 : isTransient(state.phase) ? FAST_PROBE_MS : server.probeIntervalMs)
   }
 
+  function tick (): void {
+    dispatch({ kind: 'tick', ...policyAt(server, clock.now(), expectedBootMs) })
+    if (tickDueAt <= clock.now() || tickDueAt === Infinity) scheduleTick(TICK_MS)
+  }
+
+  function scheduleTick (delayMs: number): void {
+    if (stopped) return
+    if (tickTimer !== null) clock.clearTimeout(tickTimer)
+    tickDueAt = clock.now() + delayMs
+    tickTimer = clock.setTimeout(() => { tickTimer = null; tick() }, delayMs)
+  }
+
+  function readExpectedBoot (): number {
+    try {
+      return medianBootMs(store.wakes.bootDurationsMs(server.name, BOOT_HISTORY))
+    } catch (err) {
+      log.error({ server: server.name, err }, 'could not read boot history')
+      return medianBootMs([])
+    }
+  }
+
   function persist (now: number): void {
-    store.serverStates.save({ server: server.name, phase: state.phase, since: state.since, wakeId, lastActivityAt: state.lastActivityAt, updatedAt: now })
+    store.serverStates.save({
+      server: server.name,
+      phase: state.phase,
+      since: state.since,
+      wakeId,
+      lastActivityAt: state.lastActivityAt,
+      idleFrom: state.idleFrom,
+      shutdownId,
+      updatedAt: now
+    })
   }
 
   return {
     name: server.name,
+    server,
     state: () => state,
     lastProbe: () => last,
     wakeId: () => wakeId,
+    shutdownId: () => shutdownId,
     dispatch,
     requestWake: (trigger) => dispatch({ kind: 'wake-requested', trigger }),
     start () {
       deps.onChange(server.name, state)
-      if (state.wake !== null) armDeadline(state.wake.deadline, state.wake.requestedAt)
+      if (state.wake !== null) {
+        const { requestedAt } = state.wake
+        arm('wake', state.wake.deadline, () => dispatch({ kind: 'wake-deadline', requestedAt }))
+      }
+      if (state.shutdown?.deadline != null) {
+        const { requestedAt } = state.shutdown
+        arm('shutdown', state.shutdown.deadline, () => dispatch({ kind: 'shutdown-deadline', requestedAt }))
+      }
       if (restored.resend && state.wake !== null) void sendWake(state.wake.requestedAt)
       probeSoon(0)
     },
@@ -190,8 +320,19 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
       stopped = true
       abort.abort()
       wakeAbort?.abort()
-      clearDeadline()
+      shutdownAbort?.abort()
+      disarm('wake')
+      disarm('shutdown')
       if (probeTimer !== null) clock.clearTimeout(probeTimer)
+      if (tickTimer !== null) clock.clearTimeout(tickTimer)
     }
   }
+}
+
+/** An error as the lifecycle records it, with the relay's exit code and stderr when it ran. */
+function failure (err: unknown, fallback: string): { code: string, message: string, exitCode?: number | null, stderr?: string } {
+  const code = isHallError(err) ? err.code : fallback
+  const message = err instanceof Error ? err.message : String(err)
+  const details = isHallError(err) ? err.details as { exitCode?: number | null, stderr?: string } | undefined : undefined
+  return { code, message, exitCode: details?.exitCode, stderr: details?.stderr }
 }

@@ -66,6 +66,8 @@ export async function runSshCommand (relay: RelayConfig, command: string, signal
   const client = new Client()
   let presented: string | null = null
   let hostKeyRefused = false
+  // a poweroff may take the connection down before the exit status arrives: the caller must know the command started
+  let commandStarted = false
 
   return await new Promise<SshCommandResult>((resolve, reject) => {
     let settled = false
@@ -87,13 +89,14 @@ export async function runSshCommand (relay: RelayConfig, command: string, signal
     signal?.addEventListener('abort', onAbort, { once: true })
 
     client.on('error', (err: Error & { level?: string }) => finish(classify(err)))
-    client.on('close', () => finish(new HallError('HALL_ERR_SSH_CONNECT', `connection to ${target} closed before the command finished`, { relay: relay.name })))
+    client.on('close', () => finish(new HallError('HALL_ERR_SSH_CONNECT', `connection to ${target} closed before the command finished`, { relay: relay.name, commandStarted })))
     client.on('ready', () => {
       client.exec(command, (err, stream) => {
         if (err != null) {
           finish(new HallError('HALL_ERR_SSH_CONNECT', `${target} refused to run the command: ${err.message}`, { relay: relay.name }, err))
           return
         }
+        commandStarted = true
         collect(stream)
       })
     })

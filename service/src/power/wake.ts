@@ -1,5 +1,5 @@
-import type { RelayConfig, ServerConfig } from '../config/types.js'
-import { HallError } from '../errors.js'
+import type { RelayConfig, ServerConfig, ShutdownConfig } from '../config/types.js'
+import { HallError, isHallError } from '../errors.js'
 import { renderCommand } from './command-template.js'
 import { buildMagicPacket } from './magic-packet.js'
 import { runSshCommand, type SshCommandResult } from './ssh.js'
@@ -8,6 +8,12 @@ import { sendMagicPackets } from './udp.js'
 export interface WakeReport {
   method: 'udp' | 'ssh'
   packetsSent: number
+  exitCode: number | null
+  stderr: string | null
+  durationMs: number
+}
+
+export interface ShutdownReport {
   exitCode: number | null
   stderr: string | null
   durationMs: number
@@ -74,14 +80,35 @@ export function createWaker (deps: PowerDeps = {}) {
 export function createShutdowner (deps: Pick<PowerDeps, 'runSsh'> = {}) {
   const runSsh = deps.runSsh ?? runSshCommand
 
+  function configured (server: ServerConfig): ShutdownConfig {
+    if (server.shutdown === null) throw new HallError('HALL_ERR_SHUTDOWN_SEND', `server "${server.name}" has no shutdown command configured`)
+    return server.shutdown
+  }
+
   return {
-    async shutdown (server: ServerConfig, signal: AbortSignal): Promise<SshCommandResult> {
-      if (server.shutdown === null) throw new Error(`server "${server.name}" has no shutdown command configured`)
-      const { relay, command } = server.shutdown
-      return requireSuccess(`shutdown of "${server.name}"`, relay, await runSsh(relay, command, signal))
+    async isBusy (server: ServerConfig, signal: AbortSignal): Promise<boolean> {
+      const { relay, busyCheck } = configured(server)
+      if (busyCheck === null) return false
+      const result = await runSsh(relay, busyCheck, signal)
+      // exit 0 = busy; any other exit = free; killed by a signal = the check itself is broken
+      if (result.exitCode === null) requireSuccess(`busy check of "${server.name}"`, relay, result)
+      return result.exitCode === 0
+    },
+    async shutdown (server: ServerConfig, signal: AbortSignal): Promise<ShutdownReport> {
+      const { relay, command } = configured(server)
+      try {
+        const result = await runSsh(relay, command, signal)
+        // no exit status at all: the machine went down under the command, which is the point
+        if (result.exitCode !== null || result.exitSignal !== null) requireSuccess(`shutdown of "${server.name}"`, relay, result)
+        return { exitCode: result.exitCode, stderr: result.stderr, durationMs: result.durationMs }
+      } catch (err) {
+        if (isHallError(err, 'HALL_ERR_SSH_CONNECT') && (err.details as { commandStarted?: boolean } | undefined)?.commandStarted === true) {
+          return { exitCode: null, stderr: null, durationMs: 0 }
+        }
+        throw err
+      }
     }
   }
 }
 
 export type Waker = ReturnType<typeof createWaker>
-export type Shutdowner = ReturnType<typeof createShutdowner>

@@ -5,12 +5,16 @@ import { createTransitions, type Transitions } from './transitions.js'
 import { createWakes, type Wakes } from './wakes.js'
 import { createEvents, type Events } from './events.js'
 import { createActivity, type Activity } from './activity.js'
+import { createShutdowns, type Shutdowns } from './shutdowns.js'
+import { createApiKeys, type ApiKeys } from './api-keys.js'
 
 export type { PersistedServerState, ServerStates } from './server-states.js'
 export type { TransitionInput, TransitionRecord, Transitions } from './transitions.js'
 export type { WakeRecord, WakeTrigger, WakeMethod, WakeOutcome, WakeFinalOutcome, Wakes } from './wakes.js'
 export type { EventLevel, EventInput, EventRecord, Events } from './events.js'
 export type { ActivityRow, Activity } from './activity.js'
+export type { ShutdownRecord, ShutdownOutcome, ShutdownFinalOutcome, Shutdowns } from './shutdowns.js'
+export { apiKeyActions, isInScope, parseApiKeyScopes, type ApiKeyAction, type ApiKeyRecord, type ApiKeyScopes, type ApiKeys } from './api-keys.js'
 export { pruneOlderThan, type PruneCounts } from './prune.js'
 
 export interface HallStore {
@@ -18,8 +22,10 @@ export interface HallStore {
   serverStates: ServerStates
   transitions: Transitions
   wakes: Wakes
+  shutdowns: Shutdowns
   events: Events
   activity: Activity
+  apiKeys: ApiKeys
   close (): void
 }
 
@@ -34,8 +40,10 @@ export function openHallStore (file: string): HallStore {
     serverStates: createServerStates(db),
     transitions: createTransitions(db),
     wakes: createWakes(db),
+    shutdowns: createShutdowns(db),
     events: createEvents(db),
     activity: createActivity(db),
+    apiKeys: createApiKeys(db),
     close () {
       if (!db.open) return // closing twice (shutdown hook and test cleanup) is harmless
       // SQLite's advice for long-lived connections: refresh planner statistics on the way out

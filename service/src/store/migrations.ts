@@ -116,6 +116,10 @@ export const migrations: readonly Migration[] = [
         last_used_at INTEGER,
         revoked_at INTEGER
       );
+
+      -- the idle countdown survives a restart: a server idle for an hour is not given a fresh 20 minutes
+      ALTER TABLE server_state ADD COLUMN idle_from INTEGER;
+      ALTER TABLE server_state ADD COLUMN shutdown_id INTEGER REFERENCES shutdowns (id) ON DELETE SET NULL;
     `
   }
 ]

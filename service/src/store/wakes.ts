@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { truncateUtf8 } from './truncate.js'
 
 export type WakeTrigger = 'request' | 'api' | 'schedule' | 'watchdog' | 'external'
 export type WakeMethod = 'udp' | 'ssh' | 'none'
@@ -48,9 +49,6 @@ export interface Wakes {
   /** Wakes requested since `sinceMs`, counted by outcome; every outcome is present, 0 if none. */
   countByOutcome (server: string, sinceMs: number): Record<WakeOutcome, number>
 }
-
-const stderrMaxBytes = 4096
-const truncatedMark = '\n[truncated]'
 
 const columns = `id, server, trigger, method, requested_at AS requestedAt, sent_at AS sentAt,
   packets_sent AS packetsSent, exit_code AS exitCode, stderr, alive_at AS aliveAt, running_at AS runningAt,
@@ -117,14 +115,4 @@ export function createWakes (db: Database.Database): Wakes {
       return counts
     }
   }
-}
-
-/** At most 4 KiB of UTF-8, cut on a character boundary, marked when cut: a relay can print a lot. */
-function truncateUtf8 (text: string): string {
-  const bytes = Buffer.from(text, 'utf8')
-  if (bytes.length <= stderrMaxBytes) return text
-  let end = stderrMaxBytes - Buffer.byteLength(truncatedMark)
-  // 0b10xxxxxx is a continuation byte: step back to the start of the character it belongs to
-  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--
-  return bytes.subarray(0, end).toString('utf8') + truncatedMark
 }

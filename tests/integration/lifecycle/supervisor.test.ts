@@ -37,6 +37,7 @@ function harness (t: TestContext, { history, storeSeenBySupervisor, waker }: Har
     store: storeSeenBySupervisor?.(store) ?? store,
     log: silent,
     onChange: () => {},
+    shutdowner: { isBusy: async () => false, shutdown: async () => ({ exitCode: 0, stderr: '', durationMs: 0 }) },
     prober: { probe: async (): Promise<ProbeOutcome> => { machine.probes++; return { alive: machine.alive, ready: machine.ready, checks: [] } } },
     waker: waker ?? { wake: async (): Promise<WakeReport> => { machine.wakes++; return { method: 'udp', packetsSent: 3, exitCode: null, stderr: null, durationMs: 1 } } }
   })
@@ -120,7 +121,7 @@ test('after a restart, a server last seen RUNNING keeps its traffic until a prob
   const { supervisor, advance } = harness(t, {
     history: (store, now) => {
       lastActivityAt = now - 60_000
-      store.serverStates.save({ server: 'lab', phase: 'RUNNING', since: now - 3_600_000, wakeId: null, lastActivityAt, updatedAt: now - 1000 })
+      store.serverStates.save({ server: 'lab', phase: 'RUNNING', since: now - 3_600_000, wakeId: null, lastActivityAt, idleFrom: lastActivityAt, shutdownId: null, updatedAt: now - 1000 })
     }
   })
   assert.equal(supervisor.state().phase, 'RUNNING', 'no waiting page for live traffic while the first probe runs')

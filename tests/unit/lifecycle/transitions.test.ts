@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { initialState, type Phase, type ServerState } from '../../../service/src/lifecycle/states.js'
-import { FAILED_PROBES_BEFORE_DOWN, next, WAKE_RETRY_COOLDOWN_MS, type LifecycleEvent } from '../../../service/src/lifecycle/transitions.js'
+import { FAILED_PROBES_BEFORE_DOWN, next, WAKE_RETRY_COOLDOWN_MS, type LifecycleEvent, type LifecycleRules } from '../../../service/src/lifecycle/transitions.js'
 
-const rules = { wakeTimeoutMs: 120_000 }
+const rules: LifecycleRules = { policy: 'on_demand', wakeTimeoutMs: 120_000, idleShutdownMs: null, canShutdown: false, hasBusyCheck: false, offTimeoutMs: 180_000 }
 const T0 = 1_000_000
 const down: LifecycleEvent = { kind: 'probe', alive: false, ready: false }
 const alive: LifecycleEvent = { kind: 'probe', alive: true, ready: false }

@@ -11,6 +11,7 @@ export interface ForwardedRequest {
   /** Path and query as the client asked; always starts with "/". */
   readonly uri: string
   readonly accept: string
+  readonly userAgent: string
   readonly isWebsocket: boolean
 }
 
@@ -30,6 +31,7 @@ export function readForwarded (headers: IncomingHttpHeaders): ForwardedRequest {
     // a URI that is not origin-form ("//evil.test", "http://...") is not the user's path: use "/"
     uri: uri.startsWith('/') && !uri.startsWith('//') && !/[\s\\]/.test(uri) ? uri : '/',
     accept: first(headers.accept) ?? '',
+    userAgent: first(headers['user-agent']) ?? '',
     // Traefik strips Upgrade from the auth call but keeps Sec-WebSocket-*; Caddy passes Upgrade
     isWebsocket: headers['sec-websocket-key'] !== undefined || /websocket/i.test(first(headers.upgrade) ?? '') ||
       proto === 'ws' || proto === 'wss'

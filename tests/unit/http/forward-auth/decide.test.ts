@@ -22,6 +22,7 @@ const request = (patch: Partial<ForwardedRequest> = {}): ForwardedRequest => ({
   method: 'GET',
   uri: '/reports?month=2024-05&q=a b',
   accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
+  userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
   isWebsocket: false,
   ...patch
 })
@@ -42,15 +43,17 @@ for (const phase of phases) {
     test(`decide: ${phase} x ${kind.name}`, () => {
       const decision = decide(view(phase), kind.req, PUBLIC_URL)
       if (phase === 'RUNNING' || phase === 'IDLE') {
-        assert.deepEqual(decision, { kind: 'pass' })
+        assert.deepEqual(decision, { kind: 'pass', server: 'app', counts: true })
         return
       }
-      // not serving: a wake is asked for unless one is visibly under way (the supervisor decides the rest)
-      const wake = phase !== 'WAKING'
+      // not serving: a browser navigation asks for a wake unless one is visibly under way (the
+      // supervisor decides the rest); by default nothing else may wake a server
       if (kind.browser) {
-        assert.deepEqual(decision, { kind: 'redirect', location: waitingUrl, wake })
+        assert.deepEqual(decision, { kind: 'redirect', location: waitingUrl, wake: phase !== 'WAKING', counts: true })
       } else {
-        assert.deepEqual(decision, { kind: 'unavailable', domain: HOST, state: phase, retryAfterSeconds: RETRY_AFTER_SECONDS, wake })
+        assert.deepEqual(decision, {
+          kind: 'unavailable', domain: HOST, state: phase, retryAfterSeconds: RETRY_AFTER_SECONDS, wake: false, counts: true, refusal: 'not-a-browser-navigation'
+        })
       }
     })
   }
@@ -61,7 +64,8 @@ test('decide: OFFLINE browser navigation -> 302 Location to the waiting page, an
   assert.deepEqual(decision, {
     kind: 'redirect',
     location: 'https://hall.example.test/waiting/app.example.test?to=http%3A%2F%2Fapp.example.test%2Fa%3Fb%3D1%26c%3D%252F',
-    wake: true
+    wake: true,
+    counts: true
   })
 })
 

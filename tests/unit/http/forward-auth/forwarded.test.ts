@@ -11,7 +11,8 @@ test('forwarded: a typical Traefik request', () => {
     'x-forwarded-proto': 'https',
     'x-forwarded-method': 'get',
     'x-forwarded-uri': '/reports?month=2024-05',
-    accept: 'text/html'
+    accept: 'text/html',
+    'user-agent': 'Mozilla/5.0 Firefox/140.0'
   }), {
     host: 'app.example.test',
     authority: 'app.example.test:8443',
@@ -19,13 +20,14 @@ test('forwarded: a typical Traefik request', () => {
     method: 'GET',
     uri: '/reports?month=2024-05',
     accept: 'text/html',
+    userAgent: 'Mozilla/5.0 Firefox/140.0',
     isWebsocket: false
   })
 })
 
 test('forwarded: no headers at all -> no host, safe defaults', () => {
   assert.deepEqual(readForwarded({}), {
-    host: null, authority: null, proto: 'https', method: 'GET', uri: '/', accept: '', isWebsocket: false
+    host: null, authority: null, proto: 'https', method: 'GET', uri: '/', accept: '', userAgent: '', isWebsocket: false
   })
 })
 

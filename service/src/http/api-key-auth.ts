@@ -1,0 +1,107 @@
+import type { Clock } from '../clock.js'
+import type { ErrorCode } from '../errors.js'
+import { isInScope, type ApiKeyAction, type ApiKeyRecord, type ApiKeys } from '../store/index.js'
+
+/** What a refused call gets: one body per status, whatever the precise reason behind a 401. */
+export interface Denial {
+  readonly status: 401 | 403 | 429
+  readonly error: ErrorCode
+  readonly message: string
+  readonly retryAfterSeconds: number | null
+}
+
+export type AuthResult = { readonly ok: true, readonly key: ApiKeyRecord } | { readonly ok: false, readonly denial: Denial }
+
+export interface ApiKeyAuth {
+  /** `client` is the caller's address (req.ip: the real client behind a trusted proxy). */
+  check (client: string, presented: string | undefined, server: string, action: ApiKeyAction): AuthResult
+}
+
+export interface ApiKeyAuthDeps {
+  readonly apiKeys: Pick<ApiKeys, 'verify' | 'touch'>
+  readonly clock: Clock
+  readonly limiter: FailureLimiter
+  readonly log: { warn (obj: object, msg: string): void }
+}
+
+/** last_used_at is for people reading `hall apikey list`: once a minute is precise enough, and spares a write per call. */
+const TOUCH_EVERY_MS = 60_000
+
+// missing, malformed, unknown, wrong and revoked keys all get this: the caller learns nothing about which
+const INVALID: Denial = { status: 401, error: 'HALL_ERR_API_KEY_INVALID', message: 'a valid X-API-Key header is required', retryAfterSeconds: null }
+
+export function createApiKeyAuth ({ apiKeys, clock, limiter, log }: ApiKeyAuthDeps): ApiKeyAuth {
+  return {
+    check (client, presented, server, action) {
+      const waitMs = limiter.blockedForMs(client)
+      if (waitMs > 0) {
+        // checked before the key, so a guesser learns nothing while blocked, even from a right guess
+        return { ok: false, denial: { status: 429, error: 'HALL_ERR_API_KEY_RATE_LIMITED', message: 'too many refused API keys from this address; retry later', retryAfterSeconds: Math.ceil(waitMs / 1000) } }
+      }
+      const key = apiKeys.verify(presented)
+      if (key === null) {
+        limiter.fail(client)
+        log.warn({ client }, 'API key refused')
+        return { ok: false, denial: INVALID }
+      }
+      if (!isInScope(key, server, action)) {
+        return { ok: false, denial: { status: 403, error: 'HALL_ERR_API_KEY_FORBIDDEN', message: `the key "${key.name}" may not ${action} ${server}`, retryAfterSeconds: null } }
+      }
+      const now = clock.now()
+      if (key.lastUsedAt === null || now - key.lastUsedAt >= TOUCH_EVERY_MS) {
+        try {
+          apiKeys.touch(key.id, now)
+        } catch (err) {
+          log.warn({ err, key: key.name }, 'could not record the API key as used') // a busy database must not refuse a valid call
+        }
+      }
+      return { ok: true, key }
+    }
+  }
+}
+
+export interface FailureLimiter {
+  /** 0 when `client` may try a key now, else how long until it may. */
+  blockedForMs (client: string): number
+  fail (client: string): void
+}
+
+export interface FailureLimiterOptions {
+  readonly clock: Clock
+  /** Refused keys allowed in a burst. */
+  readonly burst?: number
+  /** One more refused key allowed per this many ms. */
+  readonly refillMs?: number
+  /** Addresses remembered at most; the least recently refused is forgotten first. */
+  readonly maxClients?: number
+}
+
+/**
+ * A token bucket per client address, spent only by refused keys: a guesser gets 10 tries, then
+ * one every 6 s, which puts a 256-bit key out of reach for good; a valid key costs nothing.
+ * In memory and bounded: a restart forgets it, and an attacker with very many addresses can
+ * push others out of the map (each of its addresses still gets its own small budget).
+ */
+export function createFailureLimiter ({ clock, burst = 10, refillMs = 6000, maxClients = 10_000 }: FailureLimiterOptions): FailureLimiter {
+  const buckets = new Map<string, { tokens: number, at: number }>()
+
+  const tokensOf = (client: string, now: number): number => {
+    const b = buckets.get(client)
+    if (b === undefined) return burst
+    return Math.min(burst, b.tokens + (now - b.at) / refillMs)
+  }
+
+  return {
+    blockedForMs (client) {
+      const tokens = tokensOf(client, clock.now())
+      return tokens >= 1 ? 0 : Math.ceil((1 - tokens) * refillMs)
+    },
+    fail (client) {
+      const now = clock.now()
+      const tokens = tokensOf(client, now) - 1
+      buckets.delete(client) // re-inserted last: the Map's order is then least recently refused first
+      if (buckets.size >= maxClients) buckets.delete(buckets.keys().next().value!)
+      buckets.set(client, { tokens, at: now })
+    }
+  }
+}

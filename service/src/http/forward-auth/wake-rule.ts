@@ -1,0 +1,44 @@
+import type { DomainConfig } from '../../config/types.js'
+import { isBrowserNavigation } from './decide.js'
+import type { ForwardedRequest } from './forwarded.js'
+
+/** Why a request may not wake its server; recorded (rate-limited) so a refused wake can be explained. */
+export type RefusalReason = 'crawler' | 'monitor' | 'housekeeping-path' | 'ignored-user-agent' | 'not-a-browser-navigation' | 'wake-on-never'
+
+export interface RequestRule {
+  /** May start a wake of a sleeping server. */
+  readonly wakes: boolean
+  /** Keeps a running server awake (resets its idle countdown). */
+  readonly counts: boolean
+  /** Set when `wakes` is false. */
+  readonly refusal: RefusalReason | null
+}
+
+// Link previewers and search engines fetch every URL they see posted: a chat message must not power a server on.
+const crawlers = /bot\b|bot\/|crawler|spider|slurp|facebookexternalhit|facebookcatalog|embedly|iframely|skypeuripreview|linkpreview|whatsapp|mastodon|pleroma|misskey|vkshare|pinterest|google-pagerenderer|google-read-aloud|yahoo! slurp|ia_archiver/i
+// Uptime monitors poll around the clock; counting them would keep a server awake forever.
+const monitors = /uptime|pingdom|statuscake|site24x7|better ?stack|betteruptime|hetrixtools|freshping|zabbix|nagios|check_http|icinga|blackbox|prometheus|healthcheck|gatus|monit\/|kube-probe|updown\.io|cron-job/i
+// Browsers fetch these by themselves, with no person asking for the page.
+const housekeepingPaths = new Set(['/favicon.ico', '/robots.txt', '/apple-touch-icon.png', '/apple-touch-icon-precomposed.png'])
+
+const ignored = (refusal: RefusalReason): RequestRule => ({ wakes: false, counts: false, refusal })
+const counted = (refusal: RefusalReason | null): RequestRule => ({ wakes: refusal === null, counts: true, refusal })
+
+/** Which requests wake a server and which keep it awake. Pure; runs on the forward-auth path. */
+export function requestRule (domain: DomainConfig, req: ForwardedRequest): RequestRule {
+  if (housekeepingPaths.has(pathOf(req.uri))) return ignored('housekeeping-path')
+  const ua = req.userAgent
+  if (domain.ignoreUserAgents.some(pattern => pattern.test(ua))) return ignored('ignored-user-agent')
+  if (monitors.test(ua)) return ignored('monitor')
+  if (crawlers.test(ua)) return ignored('crawler')
+  switch (domain.wakeOn) {
+    case 'any': return counted(null)
+    case 'never': return counted('wake-on-never')
+    case 'browser': return counted(isBrowserNavigation(req) ? null : 'not-a-browser-navigation')
+  }
+}
+
+function pathOf (uri: string): string {
+  const query = uri.indexOf('?')
+  return query === -1 ? uri : uri.slice(0, query)
+}

@@ -1,0 +1,70 @@
+import type Database from 'better-sqlite3'
+import { truncateUtf8 } from './truncate.js'
+
+export type ShutdownTrigger = 'idle' | 'schedule' | 'api'
+export type ShutdownOutcome = 'pending' | 'off' | 'vetoed' | 'failed' | 'timeout' | 'cancelled'
+export type ShutdownFinalOutcome = Exclude<ShutdownOutcome, 'pending'>
+
+/** One shutdown attempt, one row: each timestamp is null until that step happened. */
+export interface ShutdownRecord {
+  id: number
+  server: string
+  trigger: ShutdownTrigger
+  requestedAt: number
+  sentAt: number | null
+  exitCode: number | null
+  stderr: string | null
+  offAt: number | null
+  finishedAt: number | null
+  outcome: ShutdownOutcome
+  errorCode: string | null
+  errorMessage: string | null
+}
+
+export interface ShutdownSent { at: number, exitCode: number | null, stderr: string | null }
+export interface ShutdownFinish { outcome: ShutdownFinalOutcome, at: number, errorCode?: string, errorMessage?: string }
+
+export interface Shutdowns {
+  begin (s: { server: string, trigger: ShutdownTrigger, requestedAt: number }): number
+  markSent (id: number, s: ShutdownSent): void
+  /** Finishes once; `off` also records when the host went quiet. */
+  finish (id: number, f: ShutdownFinish): void
+  get (id: number): ShutdownRecord | null
+  latest (server: string): ShutdownRecord | null
+  /** Shutdowns still in flight, any server, oldest first. */
+  pending (): ShutdownRecord[]
+  /** Newest first. */
+  recent (server: string, limit: number): ShutdownRecord[]
+}
+
+const columns = `id, server, trigger, requested_at AS requestedAt, sent_at AS sentAt, exit_code AS exitCode, stderr,
+  off_at AS offAt, finished_at AS finishedAt, outcome, error_code AS errorCode, error_message AS errorMessage`
+
+export function createShutdowns (db: Database.Database): Shutdowns {
+  const insert = db.prepare<[{ server: string, trigger: ShutdownTrigger, requestedAt: number }]>(
+    'INSERT INTO shutdowns (server, trigger, requested_at) VALUES (@server, @trigger, @requestedAt)')
+  const updateSent = db.prepare<[number, number | null, string | null, number]>(
+    'UPDATE shutdowns SET sent_at = ?, exit_code = ?, stderr = ? WHERE id = ?')
+  const updateFinish = db.prepare<[string, number, number | null, string | null, string | null, number]>(`
+    UPDATE shutdowns SET outcome = ?, finished_at = ?, off_at = ?, error_code = ?, error_message = ?
+    WHERE id = ? AND outcome = 'pending'`)
+  const selectById = db.prepare<[number], ShutdownRecord>(`SELECT ${columns} FROM shutdowns WHERE id = ?`)
+  const selectRecent = db.prepare<[string, number], ShutdownRecord>(
+    `SELECT ${columns} FROM shutdowns WHERE server = ? ORDER BY requested_at DESC, id DESC LIMIT ?`)
+  const selectPending = db.prepare<[], ShutdownRecord>(
+    `SELECT ${columns} FROM shutdowns WHERE outcome = 'pending' ORDER BY requested_at, id`)
+
+  return {
+    begin: (s) => Number(insert.run(s).lastInsertRowid),
+    markSent (id, s) {
+      updateSent.run(s.at, s.exitCode, s.stderr === null ? null : truncateUtf8(s.stderr), id)
+    },
+    finish (id, f) {
+      updateFinish.run(f.outcome, f.at, f.outcome === 'off' ? f.at : null, f.errorCode ?? null, f.errorMessage ?? null, id)
+    },
+    get: (id) => selectById.get(id) ?? null,
+    latest: (server) => selectRecent.get(server, 1) ?? null,
+    pending: () => selectPending.all(),
+    recent: (server, limit) => selectRecent.all(server, limit)
+  }
+}

@@ -1,0 +1,148 @@
+import type { DomainConfig, HallConfig } from '../config/types.js'
+import { HallError } from '../errors.js'
+import { domainObjectNames } from './names.js'
+
+/**
+ * Traefik v3 dynamic configuration (file and HTTP providers share the format), limited to what
+ * Hall emits. Every key here exists in Traefik's official schema.
+ */
+export interface DynamicConfig {
+  readonly http: {
+    readonly middlewares: Readonly<Record<string, { readonly forwardAuth: ForwardAuth }>>
+    readonly routers: Readonly<Record<string, Router>>
+    readonly services: Readonly<Record<string, { readonly loadBalancer: LoadBalancer }>>
+    /** Only when a domain has a self-signed upstream. */
+    readonly serversTransports?: Readonly<Record<string, { readonly insecureSkipVerify: true }>>
+  }
+}
+
+export interface ForwardAuth {
+  readonly address: string
+  readonly authResponseHeaders: readonly string[]
+  readonly maxResponseBodySize: number
+  readonly trustForwardHeader: false
+}
+
+export interface Router {
+  readonly entryPoints: readonly string[]
+  readonly middlewares?: readonly string[]
+  readonly rule: string
+  readonly service: string
+  readonly tls: { readonly certResolver?: string }
+}
+
+export interface LoadBalancer {
+  readonly passHostHeader: true
+  readonly servers: ReadonlyArray<{ readonly url: string }>
+  readonly serversTransport?: string
+}
+
+/** Hall's own router, service and forward-auth middleware (each kind has its own namespace). */
+export const HALL_NAME = 'hall'
+export const INSECURE_TRANSPORT = 'hall-insecure-tls'
+/** Sent by Hall on its 200; Traefik replaces any client-sent copy with it. */
+export const AUTH_RESPONSE_HEADERS = ['X-Hall-Server'] as const
+/** Hall's answers are small; unset, Traefik reads any size and warns at start (v3.6.9+). */
+const MAX_AUTH_RESPONSE_BYTES = 65536
+
+/**
+ * Only what a browser needs from Hall's public host. Not routed: /forward-auth (Traefik calls it
+ * on the internal address), /traefik/dynamic, /api/wol, /api/shutdown, /admin.
+ */
+const PUBLIC_PATHS = ['/', '/healthz', '/api/status']
+const PUBLIC_PREFIXES = ['/api/events/', '/api/status/', '/assets/', '/waiting/']
+
+/** Pure: the same config and public URL always give the same object, keys sorted. */
+export function renderTraefik (config: HallConfig, publicUrl: string): DynamicConfig {
+  const { traefik } = config
+  const publicHost = publicHostOf(publicUrl)
+  const tls = traefik.certResolver === null ? {} : { certResolver: traefik.certResolver }
+  const names = domainObjectNames(config.domains.keys())
+
+  const routers: Record<string, Router> = {
+    [HALL_NAME]: {
+      entryPoints: [traefik.entryPoint],
+      rule: `${hostMatcher(publicHost)} && (${publicPathMatchers()})`,
+      service: HALL_NAME,
+      tls
+    }
+  }
+  const services: Record<string, { loadBalancer: LoadBalancer }> = {
+    [HALL_NAME]: { loadBalancer: { passHostHeader: true, servers: [{ url: traefik.hallUrl }] } }
+  }
+  for (const domain of config.domains.values()) {
+    if (domain.host === publicHost) {
+      throw new HallError('HALL_ERR_CONFIG_INVALID', `domains["${domain.host}"] is Hall's own public host (HALL_PUBLIC_URL): Traefik cannot route it both ways`)
+    }
+    const name = names.get(domain.host)!
+    routers[name] = {
+      entryPoints: [traefik.entryPoint],
+      // first in the chain, so X-Forwarded-Uri is the path the user asked for
+      middlewares: [HALL_NAME],
+      rule: hostMatcher(domain.host),
+      service: name,
+      tls
+    }
+    services[name] = { loadBalancer: loadBalancerOf(domain) }
+  }
+
+  const insecure = [...config.domains.values()].some(d => d.insecureTls)
+  return sortKeys({
+    http: {
+      middlewares: {
+        [HALL_NAME]: {
+          forwardAuth: {
+            address: `${traefik.hallUrl}/forward-auth`,
+            authResponseHeaders: [...AUTH_RESPONSE_HEADERS],
+            maxResponseBodySize: MAX_AUTH_RESPONSE_BYTES,
+            // written explicitly: unset means a legacy mode and a warning since v3.7; false drops
+            // every client X-Forwarded-* header and lets Traefik set its own
+            trustForwardHeader: false
+          }
+        }
+      },
+      routers,
+      services,
+      ...(insecure ? { serversTransports: { [INSECURE_TRANSPORT]: { insecureSkipVerify: true } } } : {})
+    }
+  })
+}
+
+function loadBalancerOf (domain: DomainConfig): LoadBalancer {
+  const base = { passHostHeader: true, servers: [{ url: domain.upstream }] } as const
+  return domain.insecureTls ? { ...base, serversTransport: INSECURE_TRANSPORT } : base
+}
+
+function publicPathMatchers (): string {
+  return [
+    ...PUBLIC_PATHS.map(p => `Path(\`${p}\`)`),
+    ...PUBLIC_PREFIXES.map(p => `PathPrefix(\`${p}\`)`)
+  ].join(' || ')
+}
+
+function hostMatcher (host: string): string {
+  return `Host(\`${host}\`)`
+}
+
+/** Hall serves its pages at the root of its host, and the host goes into a rule between backticks. */
+function publicHostOf (publicUrl: string): string {
+  const url = new URL(publicUrl)
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    throw new HallError('HALL_ERR_ENV_INVALID', `HALL_PUBLIC_URL must be the root of Hall's own host (such as https://hall.example.com), got ${publicUrl}`)
+  }
+  if (!/^[a-z0-9.-]+$/.test(url.hostname)) {
+    throw new HallError('HALL_ERR_ENV_INVALID', `HALL_PUBLIC_URL must name a host such as hall.example.com, got ${publicUrl}`)
+  }
+  return url.hostname
+}
+
+/**
+ * Objects with their keys in code-point order, arrays kept in order: the YAML and the JSON come
+ * out byte-identical for the same config (Traefik's HTTP provider hashes the raw body).
+ */
+function sortKeys<T> (value: T): T {
+  if (Array.isArray(value)) return value.map(v => sortKeys(v)) as T
+  if (value === null || typeof value !== 'object') return value
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)])) as T
+}

@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict'
+import { test, type TestContext } from 'node:test'
+import { request } from 'undici'
+import { createApiKeyAuth, createFailureLimiter } from '../../../service/src/http/api-key-auth.js'
+import type { Service } from '../../../service/src/main.js'
+import { createApiKeys } from '../../../service/src/store/api-keys.js'
+import { createFakeClock } from '../../helpers/fake-clock.js'
+import { DOMAIN, startAsleep } from '../../helpers/hall-in-process.js'
+import { tempDatabase } from '../../helpers/temp-database.js'
+
+interface Answer { status: number, body: Record<string, unknown>, headers: Record<string, unknown> }
+
+async function post (hall: Service, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
+  const res = await request(`${hall.url}${path}`, { method: 'POST', headers, body })
+  const text = await res.body.text()
+  return { status: res.statusCode, body: text === '' ? {} : JSON.parse(text), headers: res.headers }
+}
+
+function makeKey (hall: Service, name: string, scopes: { servers?: string[], actions?: Array<'wake' | 'shutdown'> } = {}): string {
+  return hall.store.apiKeys.create({ name, servers: scopes.servers ?? null, actions: scopes.actions ?? null, now: Date.now() }).key
+}
+
+test('missing, wrong, malformed and revoked keys all get the same 401, and nothing is woken', async (t) => {
+  const { hall, packets } = await startAsleep(t)
+  const good = makeKey(hall, 'good')
+  const revoked = makeKey(hall, 'old')
+  hall.store.apiKeys.revoke('old', Date.now())
+  const cases: Array<{ name: string, headers: Record<string, string> }> = [
+    { name: 'missing', headers: {} },
+    { name: 'wrong secret', headers: { 'x-api-key': good.slice(0, -2) + (good.endsWith('AA') ? 'BB' : 'AA') } },
+    { name: 'malformed', headers: { 'x-api-key': 'hall_not-a-key' } },
+    { name: 'revoked', headers: { 'x-api-key': revoked } },
+    { name: 'key sent as a bearer token', headers: { authorization: `Bearer ${good}` } }
+  ]
+  const answers = []
+  for (const c of cases) {
+    const a = await post(hall, '/api/wol/lab', c.headers)
+    answers.push({ name: c.name, status: a.status, body: a.body, authenticate: a.headers['www-authenticate'] })
+  }
+  for (const { name, ...answer } of answers) {
+    assert.deepEqual(answer, { status: 401, body: { error: 'HALL_ERR_API_KEY_INVALID', message: 'a valid X-API-Key header is required' }, authenticate: 'X-API-Key' }, name)
+  }
+  assert.equal(hall.store.wakes.latest('lab'), null, 'no wake recorded')
+  assert.equal(packets.packets.length, 0)
+  assert.equal(hall.fleet.lookup(DOMAIN)?.phase, 'OFFLINE')
+})
+
+test('a valid key outside its scope gets 403, for another server and for another action', async (t) => {
+  const { hall } = await startAsleep(t)
+  const otherServer = makeKey(hall, 'erp-only', { servers: ['erp'] })
+  const shutdownOnly = makeKey(hall, 'shutdown-only', { actions: ['shutdown'] })
+  const wakeOnly = makeKey(hall, 'wake-only', { actions: ['wake'] })
+  const cases = [
+    { name: 'server not in the key', path: '/api/wol/lab', key: otherServer, message: 'the key "erp-only" may not wake lab' },
+    { name: 'unknown server, scoped key: no probing names', path: '/api/wol/ghost', key: otherServer, message: 'the key "erp-only" may not wake ghost' },
+    { name: 'wake with a shutdown-only key', path: '/api/wol/lab', key: shutdownOnly, message: 'the key "shutdown-only" may not wake lab' },
+    { name: 'shutdown with a wake-only key', path: '/api/shutdown/lab', key: wakeOnly, message: 'the key "wake-only" may not shutdown lab' }
+  ]
+  for (const c of cases) {
+    const a = await post(hall, c.path, { 'x-api-key': c.key })
+    assert.equal(a.status, 403, c.name)
+    assert.deepEqual(a.body, { error: 'HALL_ERR_API_KEY_FORBIDDEN', message: c.message }, c.name)
+  }
+  assert.equal(hall.store.wakes.latest('lab'), null, 'no wake recorded')
+})
+
+test('wake: 202 with the wake id at once; asking again returns the same wake, and one packet burst is sent', async (t) => {
+  const { hall, packets } = await startAsleep(t)
+  const key = makeKey(hall, 'ci', { servers: ['lab'], actions: ['wake'] })
+  const first = await post(hall, '/api/wol/lab', { 'x-api-key': key })
+  const second = await post(hall, '/api/wol/lab', { 'x-api-key': key, 'content-type': 'application/json' }, '{}')
+  assert.equal(first.status, 202)
+  const wakeId = hall.store.wakes.latest('lab')!.id
+  assert.deepEqual(first.body, { server: 'lab', outcome: 'started', wake_id: wakeId, state: 'WAKING', status_url: `/api/status/${DOMAIN}` })
+  assert.equal(second.status, 202)
+  assert.deepEqual(second.body, { ...first.body, outcome: 'in-flight' })
+
+  await packets.waitFor(3, 2000)
+  const wakes = hall.store.wakes.recent('lab', 10)
+  assert.equal(wakes.length, 1, 'one wake record for two calls')
+  assert.equal(wakes[0]!.trigger, 'api')
+  assert.equal(packets.packets.length, 3, 'one wake = 3 copies of one magic packet')
+
+  const status = await request(`${hall.url}${first.body.status_url as string}`)
+  assert.equal((await status.body.json() as { state: string }).state, 'WAKING')
+  assert.notEqual(hall.store.apiKeys.list()[0]!.lastUsedAt, null, 'the key is marked as used')
+})
+
+test('unknown server: 404 with a key for every server, 401 without a key', async (t) => {
+  const { hall } = await startAsleep(t)
+  const key = makeKey(hall, 'all')
+  const withKey = await post(hall, '/api/wol/ghost', { 'x-api-key': key })
+  assert.equal(withKey.status, 404)
+  assert.equal(withKey.body.error, 'HALL_ERR_SERVER_UNKNOWN')
+  const withoutKey = await post(hall, '/api/wol/ghost')
+  assert.equal(withoutKey.status, 401, 'names are not probed without a key')
+})
+
+test('shutdown of a server without a shutdown command: 409 refused, with the reason', async (t) => {
+  const { hall } = await startAsleep(t)
+  const key = makeKey(hall, 'all')
+  const a = await post(hall, '/api/shutdown/lab', { 'x-api-key': key })
+  assert.equal(a.status, 409)
+  assert.equal(a.body.error, 'HALL_ERR_SHUTDOWN_REFUSED')
+  assert.equal(a.body.outcome, 'refused')
+  assert.equal(a.body.server, 'lab')
+  assert.equal(typeof a.body.message, 'string')
+})
+
+test('a body larger than a small JSON object is refused with 413, before anything is woken', async (t) => {
+  const { hall } = await startAsleep(t)
+  const key = makeKey(hall, 'all')
+  const a = await post(hall, '/api/wol/lab', { 'x-api-key': key, 'content-type': 'application/octet-stream' }, 'x'.repeat(5000))
+  assert.equal(a.status, 413)
+  assert.equal(a.body.error, 'HALL_ERR_HTTP_BODY_TOO_LARGE')
+  assert.equal(hall.store.wakes.latest('lab'), null)
+})
+
+test('guessing keys from one address ends in 429 with Retry-After', async (t) => {
+  const { hall } = await startAsleep(t)
+  const statuses: number[] = []
+  for (let i = 0; i < 40 && !statuses.includes(429); i++) {
+    const a = await post(hall, '/api/wol/lab', { 'x-api-key': `hall_0000000${i % 10}_${'A'.repeat(43)}` })
+    statuses.push(a.status)
+    if (a.status === 429) {
+      assert.equal(a.body.error, 'HALL_ERR_API_KEY_RATE_LIMITED')
+      assert.match(String(a.headers['retry-after']), /^[1-9]\d*$/)
+    }
+  }
+  assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401), 'a burst of 10 refused keys is allowed')
+  assert.ok(statuses.includes(429))
+})
+
+// the limiter and the key check together, on a fake clock: exact budgets, no waiting
+function authOnFakeClock (t: TestContext): { clock: ReturnType<typeof createFakeClock>, keys: ReturnType<typeof createApiKeys>, auth: ReturnType<typeof createApiKeyAuth> } {
+  const clock = createFakeClock()
+  const keys = createApiKeys(tempDatabase(t))
+  const auth = createApiKeyAuth({ apiKeys: keys, clock, limiter: createFailureLimiter({ clock }), log: { warn () {} } })
+  return { clock, keys, auth }
+}
+
+test('rate limit: after 10 refused keys even a valid key waits; one more try every 6 s; other addresses unaffected', (t) => {
+  const { clock, keys, auth } = authOnFakeClock(t)
+  const { key } = keys.create({ name: 'k', servers: null, actions: null, now: clock.now() })
+  for (let i = 0; i < 10; i++) assert.equal(auth.check('192.0.2.7', 'wrong', 'lab', 'wake').ok, false)
+  const blocked = auth.check('192.0.2.7', key, 'lab', 'wake')
+  assert.deepEqual(blocked.ok ? null : [blocked.denial.status, blocked.denial.retryAfterSeconds], [429, 6])
+  assert.equal(auth.check('192.0.2.8', key, 'lab', 'wake').ok, true, 'another address')
+  clock.advance(6000)
+  assert.equal(auth.check('192.0.2.7', key, 'lab', 'wake').ok, true, 'a valid key costs nothing once a try is available')
+  const wrong = auth.check('192.0.2.7', 'wrong', 'lab', 'wake')
+  assert.equal(wrong.ok ? 0 : wrong.denial.status, 401)
+  const again = auth.check('192.0.2.7', 'wrong', 'lab', 'wake')
+  assert.equal(again.ok ? 0 : again.denial.status, 429)
+})
+
+test('rate limit: the map of addresses is bounded, least recently refused forgotten first', () => {
+  const clock = createFakeClock()
+  const limiter = createFailureLimiter({ clock, burst: 1, maxClients: 2 })
+  limiter.fail('a')
+  limiter.fail('b')
+  assert.ok(limiter.blockedForMs('a') > 0)
+  limiter.fail('c')
+  assert.equal(limiter.blockedForMs('a'), 0, 'forgotten')
+  assert.ok(limiter.blockedForMs('b') > 0 && limiter.blockedForMs('c') > 0)
+})
+
+test('last use is recorded at most once a minute per key', (t) => {
+  const { clock, keys, auth } = authOnFakeClock(t)
+  const { key } = keys.create({ name: 'k', servers: null, actions: null, now: clock.now() })
+  const start = clock.now()
+  auth.check('192.0.2.7', key, 'lab', 'wake')
+  clock.advance(30_000)
+  auth.check('192.0.2.7', key, 'lab', 'wake')
+  assert.equal(keys.list()[0]!.lastUsedAt, start)
+  clock.advance(30_000)
+  auth.check('192.0.2.7', key, 'lab', 'wake')
+  assert.equal(keys.list()[0]!.lastUsedAt, start + 60_000)
+})

@@ -54,6 +54,8 @@ export interface Stack {
   waitForStatus (ok: (s: StatusJson) => boolean, timeoutMs: number, what: string): Promise<StatusJson>
   /** Rows in Hall's `wakes` table, read from its SQLite file. */
   wakeRows (): number
+  /** Messages of Hall's events of one kind, oldest first, read from its SQLite file. */
+  eventMessages (kind: string): string[]
 }
 
 export async function startStack (t: After, opts: StackOptions): Promise<Stack> {
@@ -83,14 +85,9 @@ export async function startStack (t: After, opts: StackOptions): Promise<Stack> 
         () => `${what}; last status ${JSON.stringify(last)}\n--- hall log ---\n${hall.logs()}`)
       return last!
     },
-    wakeRows: () => {
-      const db = new Database(hall.dbFile, { readonly: true, fileMustExist: true })
-      try {
-        return (db.prepare('SELECT count(*) AS n FROM wakes').get() as { n: number }).n
-      } finally {
-        db.close()
-      }
-    }
+    wakeRows: () => readDb(hall.dbFile, db => (db.prepare('SELECT count(*) AS n FROM wakes').get() as { n: number }).n),
+    eventMessages: (kind) => readDb(hall.dbFile, db =>
+      (db.prepare('SELECT message FROM events WHERE kind = ? ORDER BY id').all(kind) as Array<{ message: string }>).map(r => r.message))
   }
   // a wake asked for before the first probe is held back, not lost; waiting for OFFLINE
   // still makes every test start from the same place: a machine Hall knows to be asleep
@@ -165,4 +162,13 @@ export function assertTimelineOrdered (w: WakeJson): string | null {
   if (sent === null || alive === null || running === null) return `timeline_ms has a null: ${JSON.stringify(w.timeline_ms)}`
   if (!(sent >= 0 && sent <= alive && alive <= running)) return `timeline_ms out of order: ${JSON.stringify(w.timeline_ms)}`
   return null
+}
+
+function readDb<T> (file: string, read: (db: Database.Database) => T): T {
+  const db = new Database(file, { readonly: true, fileMustExist: true })
+  try {
+    return read(db)
+  } finally {
+    db.close()
+  }
 }

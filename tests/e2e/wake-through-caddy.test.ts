@@ -118,7 +118,12 @@ test('through the proxy, API clients and websockets on a sleeping domain get 503
     assert.equal((await unknown.body.json() as { error: string }).error, 'HALL_ERR_DOMAIN_UNKNOWN')
   }
 
-  // the API request woke the server; the others joined that wake (single-flight)
+  // by default only a browser navigation may wake a server: none of the requests above sent a packet
+  assert.equal(stack.sim.wakeCount, 0)
+  assert.equal(stack.wakeRows(), 0)
+  const page = await request(`${caddy.url}/`, { headers: { host: DOMAIN, accept: 'text/html' } })
+  assert.equal(page.statusCode, 302)
+  await page.body.dump()
   await waitFor(() => stack.sim.wakeCount >= 3, 5000, () => `sim saw ${stack.sim.wakeCount} magic packet(s)`)
   const status = await stack.status()
   assert.equal(status.state, 'WAKING')
@@ -126,6 +131,11 @@ test('through the proxy, API clients and websockets on a sleeping domain get 503
   assert.equal(status.last_wake?.outcome, 'pending')
   assert.equal(stack.wakeRows(), 1)
   assert.equal(stack.sim.wakeCount, 3)
+  // the refused ones are in the event log, summed per reason rather than one row per request
+  await waitFor(() => stack.eventMessages('wake-refused').length > 0, 5000, () => 'no wake-refused event')
+  const refused = stack.eventMessages('wake-refused')
+  assert.equal(refused.length, 1)
+  assert.match(refused[0]!, /^3 request\(s\) for app\.hall\.test did not wake it: not-a-browser-navigation$/)
 })
 
 /** A websocket handshake through the proxy; resolves with the answer if it is not a 101. */

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { readEnv } from '../config/env.js'
 import { loadConfigFile } from '../config/load.js'
 import { HallError, isHallError } from '../errors.js'
-import { createApiKeys, parseApiKeyScopes, type ApiKeyRecord, type ApiKeys } from '../store/api-keys.js'
+import { checkApiKeyName, createApiKeys, parseApiKeyScopes, type ApiKeyRecord, type ApiKeys } from '../store/api-keys.js'
 import { openStore } from '../store/db.js'
 import { formatAgo, formatDateTime, renderTable } from './format.js'
 import { UsageError } from './usage-error.js'
@@ -28,7 +28,7 @@ const subcommands: Record<string, (args: string[]) => number> = {
     })
     const name = values.name
     if (name === undefined || positionals.length > 0) throw new UsageError('apikey create takes --name NAME [--servers a,b] [--actions wake,shutdown]')
-    const scopes = asUsage(() => parseApiKeyScopes(values.servers, values.actions))
+    const scopes = asUsage(() => { checkApiKeyName(name); return parseApiKeyScopes(values.servers, values.actions) })
     const env = readEnv()
     const { key, record } = withApiKeys(env.dbFile, keys => asUsage(() => keys.create({ name, ...scopes, now: Date.now() })))
     // the key alone on stdout, so `KEY=$(hall apikey create ...)` captures just the key

@@ -7,7 +7,8 @@ import { parseMagicPacket } from '../power/magic-packet.js'
 // A pretend LAN machine for the demo and the integration tests: it is "off" (HTTP port closed,
 // so connections are refused like a powered-off host) until its magic packet arrives on UDP,
 // then "boots": the port opens after aliveAfterMs answering 503, and after readyAfterMs
-// (counted from the packet) it serves 200.
+// (counted from the packet) it serves 200. `POST /power-off` is its power button: what a
+// shutdown command run over SSH presses in the tests, like `systemctl poweroff` on a real machine.
 
 export type SimulatedState = 'off' | 'booting' | 'up'
 
@@ -19,6 +20,8 @@ export interface SimulatedServerOptions {
   host?: string // default 127.0.0.1
   aliveAfterMs: number
   readyAfterMs: number
+  /** How long a power-off takes, from `POST /power-off` to the port closing (default 300 ms). */
+  powerOffAfterMs?: number
   log?: (msg: string) => void
 }
 
@@ -26,6 +29,7 @@ export interface SimulatedServer {
   readonly udpPort: number
   readonly httpPort: number
   readonly wakeCount: number // magic packets for its MAC received, in any state
+  readonly powerOffs: number // `POST /power-off` received while up
   readonly state: SimulatedState
   sleep (): Promise<void> // power off again: close the HTTP listener
   close (): Promise<void>
@@ -42,6 +46,7 @@ export async function startSimulatedServer (opts: SimulatedServerOptions): Promi
   const httpPort = opts.httpPort !== 0 ? opts.httpPort : await reservePort(host)
   let state: SimulatedState = 'off'
   let wakeCount = 0
+  let powerOffs = 0
   let timers: NodeJS.Timeout[] = []
   let http: Server | null = null
   let listening: Promise<void> = Promise.resolve()
@@ -81,6 +86,14 @@ export async function startSimulatedServer (opts: SimulatedServerOptions): Promi
         return
       }
       const path = req.url ?? '/'
+      if (path === '/power-off' && req.method === 'POST') {
+        powerOffs++
+        log(`${opts.name}: powering off`)
+        res.writeHead(202, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' })
+        res.end('powering off\n')
+        timers.push(setTimeout(() => { void sleep() }, opts.powerOffAfterMs ?? 300))
+        return
+      }
       if (path === '/health' || path.startsWith('/health?')) {
         res.writeHead(200, { 'content-type': 'application/json' })
         res.end(JSON.stringify({ status: 'ok', name: opts.name }))
@@ -121,6 +134,7 @@ export async function startSimulatedServer (opts: SimulatedServerOptions): Promi
     udpPort,
     httpPort,
     get wakeCount () { return wakeCount },
+    get powerOffs () { return powerOffs },
     get state () { return state },
     sleep,
     async close () {

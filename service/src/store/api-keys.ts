@@ -59,7 +59,7 @@ export function createApiKeys (db: Database.Database): ApiKeys {
 
   return {
     create ({ name, servers, actions, now }) {
-      checkName(name)
+      checkApiKeyName(name)
       checkScopes({ servers, actions })
       if (selectByName.get(name) !== undefined) {
         throw new HallError('HALL_ERR_API_KEY_NAME_TAKEN', `an API key named "${name}" already exists (revoked keys keep their name)`)
@@ -115,7 +115,8 @@ export function isInScope (key: Pick<ApiKeyRecord, 'servers' | 'actions'>, serve
   return (key.servers === null || key.servers.includes(server)) && (key.actions === null || key.actions.includes(action))
 }
 
-function checkName (name: string): void {
+/** Throws HALL_ERR_API_KEY_NAME_INVALID: the CLI checks before it opens the database. */
+export function checkApiKeyName (name: string): void {
   if (!NAME_FORMAT.test(name)) {
     throw new HallError('HALL_ERR_API_KEY_NAME_INVALID', `invalid key name "${name}": expected 1 to 64 letters, digits, ".", "-" or "_", starting with a letter or digit`)
   }

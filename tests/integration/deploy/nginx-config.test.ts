@@ -165,3 +165,15 @@ test('Hall\'s public host serves only what a browser needs; port 80 sends everyt
   assert.equal(plain.statusCode, 301)
   assert.equal(plain.headers.location, `https://${DOMAIN}/page?x=1`)
 })
+
+test('Hall\'s public host exposes the paths Traefik\'s router for Hall exposes, and nothing else', () => {
+  const text = readFileSync(SHIPPED_NGINX_CONF, 'utf8')
+  const server = text.slice(text.indexOf('server_name hall.audit-io.fr;'))
+  // `location = /x` is Traefik's Path(`/x`), `location ^~ /y/` its PathPrefix(`/y/`)
+  const nginx = [...server.matchAll(/location (=|\^~) (\S+)/g)].map(([, kind, p]) => kind === '=' ? p! : `${p!}*`).sort()
+  // Hall's own router is the one whose rule has paths after its host
+  const rule = readFileSync(new URL('../../../traefik-dynamic/hall.yml', import.meta.url), 'utf8').match(/^\s+rule: (Host\(`[^`]+`\) && \(.*)$/m)?.[1] ?? ''
+  const traefik = [...rule.matchAll(/(Path|PathPrefix)\(`([^`]+)`\)/g)].map(([, kind, p]) => kind === 'Path' ? p! : `${p!}*`).sort()
+  assert.ok(traefik.length > 0, 'the Traefik rule lists paths')
+  assert.deepEqual(nginx, traefik)
+})

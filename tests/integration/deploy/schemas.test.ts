@@ -24,6 +24,11 @@ function problems (errors: ErrorObject[] | null | undefined): string {
   return (errors ?? []).map(e => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`).join('\n')
 }
 
+/** Asserts without narrowing `value` to the validator's `unknown`. */
+function assertValid (validate: ReturnType<typeof validator>, value: unknown): void {
+  assert.ok(validate(value), problems(validate.errors))
+}
+
 function yamlFile (path: string): any {
   return parse(readFileSync(new URL(path, root), 'utf8'))
 }
@@ -36,7 +41,7 @@ const STATIC_CONFIGS = ['deploy/traefik/traefik.yml', 'deploy/traefik/traefik-ba
 test('traefik-dynamic/hall.yml is valid Traefik v3 dynamic configuration', { skip }, () => {
   const validate = validator('traefik-schemas/traefik-v3-file-provider.json')
   const config = yamlFile('traefik-dynamic/hall.yml') as { http: { middlewares: { hall: { forwardAuth: { trustForwardHeader?: boolean } } } } }
-  assert.ok(validate(config), problems(validate.errors))
+  assertValid(validate, config)
   assert.equal(config.http.middlewares.hall.forwardAuth.trustForwardHeader, false)
 })
 
@@ -44,7 +49,7 @@ for (const file of STATIC_CONFIGS) {
   test(`${file} is valid Traefik v3 static configuration: HTTP to HTTPS, ACME, no open dashboard, access log`, { skip }, () => {
     const validate = validator('traefik-schemas/traefik-v3.json')
     const config = yamlFile(file)
-    assert.ok(validate(config), problems(validate.errors))
+    assertValid(validate, config)
     assert.deepEqual(config.entryPoints.web.http.redirections.entryPoint, { to: 'websecure', scheme: 'https', permanent: true })
     assert.equal(config.entryPoints.websecure.address, ':443')
     assert.ok(config.certificatesResolvers.letsencrypt.acme.storage.endsWith('/acme.json'))
@@ -72,7 +77,7 @@ test('deploy/traefik/dynamic/dashboard.yml is valid, before and after Traefik fi
   // Traefik runs Go templates over the file before reading it as YAML; only `env` is used here
   const rendered = text.replace(/\{\{ env "([A-Z_]+)" \}\}/g, (_m, name: string) => env[name] ?? '')
   assert.doesNotMatch(rendered, /\{\{/)
-  for (const config of [parse(text), parse(rendered)]) assert.ok(validate(config), problems(validate.errors))
+  for (const config of [parse(text), parse(rendered)]) assertValid(validate, config)
 
   const http = parse(rendered).http
   const router = http.routers['traefik-dashboard']
@@ -94,7 +99,53 @@ test('deploy/traefik/dynamic/dashboard.yml is valid, before and after Traefik fi
 test('compose.yaml follows the Compose specification', { skip }, () => {
   const validate = validator('compose-schema/compose-spec.json')
   const compose = yamlFile('compose.yaml')
-  assert.ok(validate(compose), problems(validate.errors))
+  assertValid(validate, compose)
+})
+
+test('compose.yaml agrees with itself, traefik.yml and .env.example', () => {
+  const { services, volumes } = yamlFile('compose.yaml')
+  const { hall, traefik } = services
+  const env = hall.environment as Record<string, string>
+  const mounts = (s: { volumes: string[] }): Map<string, string> =>
+    new Map(s.volumes.map(v => v.split(':') as [string, string]).map(([from, to]) => [from, to]))
+
+  // both on the host's network: the broadcast leaves the box, Hall stays on loopback
+  assert.equal(hall.network_mode, 'host')
+  assert.equal(traefik.network_mode, 'host')
+  assert.equal(hall.ports, undefined)
+  assert.equal(env.HALL_HOST, '127.0.0.1')
+  // so Traefik reaches Hall from loopback, and no other address may speak for a client
+  for (const cidr of env.HALL_TRUSTED_PROXIES!.split(',')) assert.match(cidr, /^(127\.|::1\/128$)/, cidr)
+  assert.deepEqual(Object.keys(env).sort(), ['HALL_CONFIG', 'HALL_DB', 'HALL_HOST', 'HALL_LOG_LEVEL', 'HALL_PORT',
+    'HALL_PUBLIC_URL', 'HALL_TRAEFIK_DIR', 'HALL_TRUSTED_PROXIES'])
+  // where Traefik asks Hall is where Hall listens
+  const forwardAuth = yamlFile('traefik-dynamic/hall.yml').http.middlewares.hall.forwardAuth.address
+  assert.equal(new URL(forwardAuth).host, `${env.HALL_HOST}:${env.HALL_PORT}`)
+  assert.ok(hall.healthcheck.test.join(' ').includes(`http://127.0.0.1:${env.HALL_PORT}/healthz`))
+
+  // Hall writes hall.yml into the very directory Traefik's file provider watches
+  const hallMounts = mounts(hall)
+  const traefikMounts = mounts(traefik)
+  const staticConfig = yamlFile('deploy/traefik/traefik.yml')
+  assert.equal(hallMounts.get('./traefik-dynamic'), env.HALL_TRAEFIK_DIR)
+  assert.equal(traefikMounts.get('./traefik-dynamic'), staticConfig.providers.file.directory)
+  assert.equal(traefikMounts.get('./deploy/traefik/traefik.yml'), '/etc/traefik/traefik.yml')
+  assert.deepEqual(traefik.command, ['--configFile=/etc/traefik/traefik.yml'])
+  assert.equal(hallMounts.get('./config'), env.HALL_CONFIG!.replace(/\/[^/]+$/, ''), 'domains.json through a directory mount')
+  assert.equal(hallMounts.get('hall-data'), env.HALL_DB!.replace(/\/[^/]+$/, ''))
+  const acmeDir = staticConfig.certificatesResolvers.letsencrypt.acme.storage.replace(/\/[^/]+$/, '')
+  assert.equal(traefikMounts.get('letsencrypt'), acmeDir, 'acme.json on a volume')
+  assert.deepEqual(Object.keys(volumes).sort(), ['hall-data', 'letsencrypt'])
+
+  assert.match(traefik.image, /^traefik:v3\.\d+(\.\d+)?$/)
+  for (const [name, s] of Object.entries(services as Record<string, { restart: string, healthcheck: { test: string[] } }>)) {
+    assert.equal(s.restart, 'unless-stopped', name)
+    assert.ok(s.healthcheck.test.length > 1, name)
+  }
+  // every ${VAR} compose reads from .env is documented in .env.example
+  const used = new Set([...readFileSync(new URL('compose.yaml', root), 'utf8').matchAll(/\$\{([A-Z_]+)/g)].map(m => m[1]))
+  const documented = new Set([...readFileSync(new URL('.env.example', root), 'utf8').matchAll(/^([A-Z_]+)=/gm)].map(m => m[1]))
+  assert.deepEqual([...used].filter(v => !documented.has(v)), [])
 })
 
 test('the schema catches a broken file: the validators are not rubber stamps', { skip }, () => {

@@ -21,31 +21,45 @@ function values (key: string): string[] {
   return unit.split('\n').filter(l => l.startsWith(`${key}=`)).map(l => l.slice(key.length + 1))
 }
 
+/** `systemd-analyze verify` on `text` saved as `name` in a temp dir; its whole output. */
+function verify (t: { after: (fn: () => void) => void }, name: string, text: string): { status: number | null, output: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'hall-systemd-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  writeFileSync(join(dir, name), text)
+  const run = spawnSync('systemd-analyze', ['verify', '--man=no', join(dir, name)], { encoding: 'utf8', cwd: dir })
+  return { status: run.status, output: `${run.stdout}${run.stderr}`.trim() }
+}
+
 test('systemd-analyze verify accepts deploy/hall.service, without a single warning', { skip }, (t) => {
   // verify also checks that ExecStart's program exists. Where node is not at the shipped
-  // /usr/bin/node, a copy whose ExecStart names this machine's node is verified instead:
-  // that one path is the only difference, so every other line is still checked as shipped.
-  let file = unitFile
-  if (!existsSync(SHIPPED_NODE)) {
-    const dir = mkdtempSync(join(tmpdir(), 'hall-systemd-'))
-    t.after(() => rmSync(dir, { recursive: true, force: true }))
-    file = join(dir, 'hall.service')
-    writeFileSync(file, unit.replace(`ExecStart=${SHIPPED_NODE} `, `ExecStart=${process.execPath} `))
-  }
-  const run = spawnSync('systemd-analyze', ['verify', '--man=no', file], { encoding: 'utf8', cwd: tmpdir() })
+  // /usr/bin/node, the copy names this machine's node instead: that one path is the only
+  // difference, so every other line is still checked as shipped.
+  const text = existsSync(SHIPPED_NODE) ? unit : unit.replace(`ExecStart=${SHIPPED_NODE} `, `ExecStart=${process.execPath} `)
+  const run = verify(t, 'hall.service', text)
   // an unknown or misspelt key is only a warning for systemd (exit 0): any output fails here
-  assert.equal(`${run.stdout}${run.stderr}`.trim(), '')
+  assert.equal(run.output, '')
   assert.equal(run.status, 0)
 })
 
-test('the copy-and-verify fallback would catch a program that does not exist', { skip }, (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'hall-systemd-'))
+test('verify is no rubber stamp: it refuses a program that does not exist, and warns of an unknown key', { skip }, (t) => {
+  const missing = verify(t, 'hall.service', unit.replace(`ExecStart=${SHIPPED_NODE} `, 'ExecStart=/nonexistent/node '))
+  assert.notEqual(missing.status, 0)
+  assert.match(missing.output, /\/nonexistent\/node/)
+  assert.match(verify(t, 'hall.service', unit.replace('[Service]\n', '[Service]\nProtectSystm=strict\n')).output, /ProtectSystm/)
+})
+
+test('systemd-analyze verify accepts deploy/traefik/traefik.service, without a single warning', { skip }, (t) => {
+  // Traefik is not installed here: ExecStart names an empty executable in its place, the only
+  // line that differs from the shipped unit
+  const dir = mkdtempSync(join(tmpdir(), 'hall-traefik-bin-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
-  const file = join(dir, 'hall.service')
-  writeFileSync(file, unit.replace(`ExecStart=${SHIPPED_NODE} `, `ExecStart=${join(dir, 'no-such-node')} `))
-  const run = spawnSync('systemd-analyze', ['verify', '--man=no', file], { encoding: 'utf8', cwd: tmpdir() })
-  assert.notEqual(run.status, 0)
-  assert.match(run.stderr, /no-such-node/)
+  const program = join(dir, 'traefik')
+  writeFileSync(program, '', { mode: 0o755 })
+  const shipped = readFileSync(new URL('deploy/traefik/traefik.service', root), 'utf8')
+  assert.match(shipped, /^ExecStart=\/usr\/local\/bin\/traefik --configFile=\/etc\/traefik\/traefik\.yml$/m)
+  const run = verify(t, 'traefik.service', shipped.replace('ExecStart=/usr/local/bin/traefik ', `ExecStart=${program} `))
+  assert.equal(run.output, '')
+  assert.equal(run.status, 0)
 })
 
 test('ExecStart runs the CLI that `npm run build` produces, with `serve`', () => {

@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
+import ssh2 from 'ssh2'
 import { request } from 'undici'
+import { readEnv } from '../../../service/src/config/env.js'
 import { createApiKeyAuth, createFailureLimiter } from '../../../service/src/http/api-key-auth.js'
-import type { Service } from '../../../service/src/main.js'
+import { startService, type Service } from '../../../service/src/main.js'
 import { createApiKeys } from '../../../service/src/store/api-keys.js'
 import { createFakeClock } from '../../helpers/fake-clock.js'
-import { DOMAIN, startAsleep } from '../../helpers/hall-in-process.js'
+import { DOMAIN, startAsleep, until } from '../../helpers/hall-in-process.js'
+import { writeLoopbackConfig } from '../../helpers/hall-config.js'
+import { serveOnLoopback } from '../../helpers/loopback-server.js'
 import { tempDatabase } from '../../helpers/temp-database.js'
 
 interface Answer { status: number, body: Record<string, unknown>, headers: Record<string, unknown> }
@@ -96,16 +105,60 @@ test('unknown server: 404 with a key for every server, 401 without a key', async
   assert.equal(withoutKey.status, 401, 'names are not probed without a key')
 })
 
-test('shutdown of a server without a shutdown command: 409 refused, with the reason', async (t) => {
+test('shutdown of a server already off: 200 already-off; of a waking server without a shutdown command: 409 with the reason', async (t) => {
   const { hall } = await startAsleep(t)
   const key = makeKey(hall, 'all')
-  const a = await post(hall, '/api/shutdown/lab', { 'x-api-key': key })
-  assert.equal(a.status, 409)
-  assert.equal(a.body.error, 'HALL_ERR_SHUTDOWN_REFUSED')
-  assert.equal(a.body.outcome, 'refused')
-  assert.equal(a.body.server, 'lab')
-  assert.equal(typeof a.body.message, 'string')
+  const off = await post(hall, '/api/shutdown/lab', { 'x-api-key': key })
+  assert.equal(off.status, 200)
+  assert.deepEqual(off.body, { server: 'lab', outcome: 'already-off', shutdown_id: null, state: 'OFFLINE', status_url: `/api/status/${DOMAIN}` })
+  assert.equal((await post(hall, '/api/wol/lab', { 'x-api-key': key })).status, 202)
+  const refused = await post(hall, '/api/shutdown/lab', { 'x-api-key': key })
+  assert.equal(refused.status, 409)
+  assert.deepEqual(refused.body, { error: 'HALL_ERR_SHUTDOWN_REFUSED', message: 'no shutdown command is configured for this server', server: 'lab', outcome: 'refused', state: 'WAKING' })
 })
+
+test('shutdown of a running server: 202 with the shutdown id; asking again returns the same one', async (t) => {
+  // the relay accepts TCP and never speaks: the shutdown stays in flight for the whole test
+  const sockets = new Set<Socket>()
+  const relay = createNetServer(socket => sockets.add(socket))
+  await new Promise<void>(resolve => relay.listen(0, '127.0.0.1', resolve))
+  t.after(async () => {
+    relay.close()
+    for (const socket of sockets) socket.destroy()
+    await once(relay, 'close')
+  })
+  const dir = mkdtempSync(join(tmpdir(), 'hall-key-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  writeFileSync(join(dir, 'id_ed25519'), ssh2.utils.generateKeyPairSync('ed25519').private, { mode: 0o600 })
+  const hall = await startRunning(t, {
+    extra: { shutdown: { relay: 'admin', command: 'sudo systemctl poweroff' } },
+    relays: { admin: { host: '127.0.0.1', port: (relay.address() as AddressInfo).port, user: 'hall', private_key_file: join(dir, 'id_ed25519'), host_key_sha256: 'insecure-accept-any' } }
+  })
+  const key = makeKey(hall, 'ops', { actions: ['shutdown'] })
+  const first = await post(hall, '/api/shutdown/lab', { 'x-api-key': key })
+  const second = await post(hall, '/api/shutdown/lab', { 'x-api-key': key })
+  assert.equal(first.status, 202, JSON.stringify(first.body))
+  assert.equal(first.body.outcome, 'started')
+  assert.equal(typeof first.body.shutdown_id, 'number')
+  assert.equal(second.status, 202, JSON.stringify(second.body))
+  assert.deepEqual(second.body, { ...first.body, outcome: 'in-flight' })
+})
+
+/** Hall fronting one loopback server that is up (its health check answers 200). */
+async function startRunning (t: TestContext, opts: { extra: object, relays: object }): Promise<Service> {
+  const upstream = await serveOnLoopback(t, (_req, res) => res.end('ok'))
+  const config = writeLoopbackConfig({ udpPort: 9, httpPort: Number(new URL(upstream).port), domain: DOMAIN, ...opts })
+  const dir = mkdtempSync(join(tmpdir(), 'hall-db-'))
+  const env = readEnv({ HALL_CONFIG: config.file, HALL_DB: join(dir, 'hall.db'), HALL_HOST: '127.0.0.1', HALL_PORT: '0', HALL_LOG_LEVEL: 'silent' })
+  const hall = await startService(env)
+  t.after(async () => {
+    await hall.close()
+    config.cleanup()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  await until(() => hall.fleet.lookup(DOMAIN)?.phase === 'RUNNING')
+  return hall
+}
 
 test('a body larger than a small JSON object is refused with 413, before anything is woken', async (t) => {
   const { hall } = await startAsleep(t)

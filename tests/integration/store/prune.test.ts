@@ -16,9 +16,9 @@ function tempStore (t: TestContext) {
 const minute = 60_000
 const cutoff = 28_333_333 * minute
 
-test('prune deletes history older than the cutoff, keeps newer rows and pending wakes', (t) => {
+test('prune deletes history older than the cutoff, keeps newer rows and pending wakes and shutdowns', (t) => {
   const store = tempStore(t)
-  const { transitions, events, activity, wakes } = store
+  const { transitions, events, activity, wakes, shutdowns } = store
   for (const at of [cutoff - 1, cutoff]) {
     transitions.record({ server: 'testing', from: 'OFFLINE', to: 'WAKING', at, reason: 'r' })
     events.record({ at, level: 'info', server: null, kind: 'k', message: String(at) })
@@ -33,8 +33,11 @@ test('prune deletes history older than the cutoff, keeps newer rows and pending 
   const oldPending = wakes.begin({ server: 'testing', trigger: 'request', method: 'udp', requestedAt: cutoff - 10 })
   const recentDone = wakes.begin({ server: 'testing', trigger: 'api', method: 'udp', requestedAt: cutoff })
   wakes.finish(recentDone, { outcome: 'running', at: cutoff + 5 })
+  const oldShutdown = shutdowns.begin({ server: 'testing', trigger: 'idle', requestedAt: cutoff - 10 })
+  shutdowns.finish(oldShutdown, { outcome: 'off', at: cutoff - 5 })
+  const pendingShutdown = shutdowns.begin({ server: 'testing', trigger: 'idle', requestedAt: cutoff - 10 })
 
-  assert.deepEqual(pruneOlderThan(store.db, cutoff), { transitions: 1, events: 1, activity: 2, wakes: 1 })
+  assert.deepEqual(pruneOlderThan(store.db, cutoff), { transitions: 1, events: 1, activity: 2, wakes: 1, shutdowns: 1 })
 
   assert.deepEqual(transitions.recent('testing', 10).map(r => r.at), [cutoff])
   assert.deepEqual(events.recent(10).map(e => e.at), [cutoff])
@@ -42,5 +45,7 @@ test('prune deletes history older than the cutoff, keeps newer rows and pending 
   assert.equal(wakes.get(oldDone), null)
   assert.equal(wakes.get(oldPending)?.outcome, 'pending')
   assert.equal(wakes.get(recentDone)?.outcome, 'running')
-  assert.deepEqual(pruneOlderThan(store.db, cutoff), { transitions: 0, events: 0, activity: 0, wakes: 0 })
+  assert.equal(shutdowns.get(oldShutdown), null)
+  assert.equal(shutdowns.get(pendingShutdown)?.outcome, 'pending')
+  assert.deepEqual(pruneOlderThan(store.db, cutoff), { transitions: 0, events: 0, activity: 0, wakes: 0, shutdowns: 0 })
 })

@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import Database from 'better-sqlite3'
 import { request } from 'undici'
+import { startSimulatedServer } from '../../../service/src/demo/sim-server.js'
 import { freePort } from '../../helpers/free-port.js'
 import { writeLoopbackConfig } from '../../helpers/hall-config.js'
 import { startHall } from '../../helpers/hall-process.js'
+import { startSshd } from '../../helpers/sshd.js'
 import { listenForMagicPackets } from '../../helpers/udp-listener.js'
 
 const DOMAIN = 'app.hall.test'
+const MAC = '02:00:00:00:00:2a'
 
 async function statusOf (url: string): Promise<{ state: string, last_wake: { id: number, outcome: string } | null }> {
   const res = await request(`${url}/api/status/${DOMAIN}`)
@@ -43,4 +47,75 @@ test('kill -9 in the middle of a wake: the restarted Hall resumes it without a s
   }
   await new Promise(resolve => setTimeout(resolve, 1200)) // several fast probe rounds
   assert.equal(packets.packets.length, 3, 'only the first wake\'s packets were ever sent')
+})
+
+/** The server's state as the database holds it: what a restarted Hall starts from. */
+function serverRow (dbFile: string): { phase: string, idle_from: number | null } {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true })
+  try {
+    return db.prepare("SELECT phase, idle_from FROM server_state WHERE server = 'lab'").get() as { phase: string, idle_from: number | null }
+  } finally {
+    db.close()
+  }
+}
+
+function shutdownRows (dbFile: string): Array<{ trigger: string, sent_at: number | null, outcome: string }> {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true })
+  try {
+    return db.prepare('SELECT trigger, sent_at, outcome FROM shutdowns ORDER BY id').all() as Array<{ trigger: string, sent_at: number | null, outcome: string }>
+  } finally {
+    db.close()
+  }
+}
+
+async function until (what: string, ok: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`${what}: not within ${timeoutMs} ms`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
+
+test('kill -9 with a server idle, and again in the middle of its shutdown: the countdown is not reset, and no second shutdown is sent', async (t) => {
+  const sshd = await startSshd()
+  // the host keeps answering for 3 s after the command, like a real machine finishing its shutdown
+  const lab = await startSimulatedServer({ name: 'lab', mac: MAC, udpPort: 0, httpPort: 0, aliveAfterMs: 50, readyAfterMs: 150, powerOffAfterMs: 3000 })
+  const powerOff = `${process.execPath} -e "fetch('http://127.0.0.1:${lab.httpPort}/power-off', { method: 'POST' }).then(r => process.exit(r.status === 202 ? 0 : 1))"`
+  const config = writeLoopbackConfig({
+    udpPort: lab.udpPort,
+    httpPort: lab.httpPort,
+    mac: MAC,
+    relays: { admin: { host: '127.0.0.1', port: sshd.port, user: sshd.user, private_key_file: sshd.privateKeyFile, host_key_sha256: sshd.hostKeySha256 } },
+    extra: { policy: 'on_demand', idle_shutdown_minutes: 20, shutdown: { relay: 'admin', command: powerOff, off_timeout_seconds: 60 } }
+  })
+  t.after(async () => { await lab.close(); await sshd.stop(); config.cleanup() })
+
+  // 1. a first Hall wakes the server; it is RUNNING, and its idle countdown has started
+  const first = await startHall({ configFile: config.file })
+  t.after(() => first.stop())
+  const res = await request(`${first.url}/forward-auth`, { headers: { 'x-forwarded-host': DOMAIN, accept: 'text/html' } })
+  await res.body.dump()
+  await until('RUNNING', () => serverRow(first.dbFile).phase === 'RUNNING')
+  first.kill9()
+
+  // 2. the server has been idle for two hours when Hall dies (its stored countdown is moved back by as much)
+  const db = new Database(first.dbFile)
+  db.prepare("UPDATE server_state SET idle_from = idle_from - 7200000 WHERE server = 'lab'").run()
+  db.close()
+
+  // 3. the restarted Hall shuts the server down at once: 2 h idle is past 20 min, whatever the restart
+  const second = await startHall({ configFile: config.file, env: { HALL_DB: first.dbFile } })
+  t.after(() => second.stop())
+  await until('shutdown command sent', () => shutdownRows(first.dbFile).some(s => s.sent_at !== null))
+  assert.equal(lab.powerOffs, 1)
+  assert.equal(lab.state, 'up', 'still answering: the machine takes 3 s to power off')
+  second.kill9()
+
+  // 4. killed again mid-shutdown: the next Hall waits for the host to go quiet, without a second command
+  const third = await startHall({ configFile: config.file, env: { HALL_DB: first.dbFile } })
+  t.after(() => third.stop())
+  assert.equal((await statusOf(third.url)).state, 'SHUTDOWN')
+  await until('OFFLINE', () => serverRow(first.dbFile).phase === 'OFFLINE')
+  assert.equal(lab.powerOffs, 1, 'one shutdown command in all')
+  assert.deepEqual(shutdownRows(first.dbFile).map(s => [s.trigger, s.outcome]), [['idle', 'off']])
 })

@@ -15,12 +15,11 @@ export const PUBLIC_URL = 'https://hall.example.test'
  * Hall in this process over a real SQLite file, fronting one loopback server that stays asleep
  * (its health port is closed) and whose magic packets a real UDP listener catches.
  */
-export async function startAsleep (t: TestContext): Promise<{ hall: Service, packets: MagicPacketListener }> {
+export async function startAsleep (t: TestContext, env: Record<string, string> = {}): Promise<{ hall: Service, packets: MagicPacketListener, configFile: string }> {
   const packets = await listenForMagicPackets()
   const config = writeLoopbackConfig({ udpPort: packets.port, httpPort: await freePort(), domain: DOMAIN })
   const dir = mkdtempSync(join(tmpdir(), 'hall-db-'))
-  const env = readEnv({ HALL_CONFIG: config.file, HALL_DB: join(dir, 'hall.db'), HALL_HOST: '127.0.0.1', HALL_PORT: '0', HALL_PUBLIC_URL: PUBLIC_URL, HALL_LOG_LEVEL: 'silent' })
-  const hall = await startService(env)
+  const hall = await startService(readEnv({ HALL_CONFIG: config.file, HALL_DB: join(dir, 'hall.db'), HALL_HOST: '127.0.0.1', HALL_PORT: '0', HALL_PUBLIC_URL: PUBLIC_URL, HALL_LOG_LEVEL: 'silent', ...env }))
   t.after(async () => {
     await hall.close()
     await packets.close()
@@ -28,7 +27,7 @@ export async function startAsleep (t: TestContext): Promise<{ hall: Service, pac
     rmSync(dir, { recursive: true, force: true })
   })
   await until(() => hall.fleet.lookup(DOMAIN)?.phase === 'OFFLINE')
-  return { hall, packets }
+  return { hall, packets, configFile: config.file }
 }
 
 export async function until (condition: () => boolean, timeoutMs = 5000): Promise<void> {

@@ -3,8 +3,8 @@ import { z } from 'zod'
 import { HallError } from '../errors.js'
 import { parseCidr, type Cidr } from './cidr.js'
 
-/** Loopback, plus the compose network of deploy/ (Traefik's address as Hall sees it). */
-export const DEFAULT_TRUSTED_PROXIES = '127.0.0.0/8,::1/128,172.30.0.0/24'
+/** Loopback: Traefik on the same machine (compose.yaml runs both on the host's network). */
+export const DEFAULT_TRUSTED_PROXIES = '127.0.0.0/8,::1/128'
 
 const cidrList = z.string().default(DEFAULT_TRUSTED_PROXIES).transform((text, ctx) => {
   const cidrs: Cidr[] = []

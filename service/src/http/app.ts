@@ -8,6 +8,7 @@ import type { ApiKeys } from '../store/index.js'
 import { createApiKeyAuth, createFailureLimiter } from './api-key-auth.js'
 import { createForwardAuthHandler } from './forward-auth/handler.js'
 import { controlRoutes } from './routes/control.js'
+import { eventRoutes } from './routes/events.js'
 import { pageRoutes } from './routes/pages.js'
 import { statusRoutes } from './routes/status.js'
 import { traefikRoutes } from './routes/traefik.js'
@@ -35,7 +36,8 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
 
 /** The HTTP surface, unstarted: main.ts listens, tests inject or listen on port 0. */
 export function buildApp (deps: AppDeps): FastifyInstance {
-  const forwardAuth = createForwardAuthHandler(deps.fleet, { publicUrl: deps.publicUrl, proxies: createProxyTrust(deps.trustedProxies), log: deps.log })
+  const proxies = createProxyTrust(deps.trustedProxies)
+  const forwardAuth = createForwardAuthHandler(deps.fleet, { publicUrl: deps.publicUrl, proxies, log: deps.log })
   const app = Fastify({
     loggerInstance: deps.log,
     return503OnClosing: true,
@@ -67,7 +69,8 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   const startedAt = deps.clock.now()
   app.register(statusRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, version: deps.version })
   app.register(pageRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock })
-  app.register(traefikRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl })
+  app.register(eventRoutes, { fleet: deps.fleet, history: deps.history, startedAt })
+  app.register(traefikRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl, proxies })
   const limiter = createFailureLimiter({ clock: deps.clock })
   app.register(controlRoutes, { fleet: deps.fleet, auth: createApiKeyAuth({ apiKeys: deps.apiKeys, clock: deps.clock, limiter, log: deps.log }) })
   return app

@@ -1,4 +1,5 @@
-import type { DomainView } from '../lifecycle/fleet.js'
+import { assertNever } from '../assert-never.js'
+import type { DomainView, Fleet } from '../lifecycle/fleet.js'
 import type { ProbeOutcome } from '../lifecycle/ports.js'
 import { isServing, type Phase } from '../lifecycle/states.js'
 import type { WakeRecord } from '../store/index.js'
@@ -65,6 +66,46 @@ export function currentFailure (phase: Phase, since: number, wake: WakeRecord | 
   return { code: wake.errorCode ?? 'HALL_ERR_WAKE_TIMEOUT', message: wake.errorMessage ?? 'the server did not wake up' }
 }
 
+/** What the server is doing now, in the words the waiting page uses. */
+export type Activity = 'checking' | 'asleep' | 'waking' | 'booting' | 'starting-app' | 'ready' | 'shutting-down'
+
+// an HTTP check that got an answer, just not the expected one: the host is up, its application is not
+const answeredReasons = new Set(['status', 'body'])
+
+/**
+ * BOOTING covers both "the OS is coming up" and "the OS is up, the application is not": the
+ * last probe tells them apart. The application is starting once an HTTP check gets an answer,
+ * or once every other check (ping, TCP) passes and only HTTP checks fail.
+ */
+export function currentActivity (phase: Phase, probe: ProbeOutcome | null): Activity {
+  switch (phase) {
+    case 'UNKNOWN': return 'checking'
+    case 'OFFLINE': return 'asleep'
+    case 'WAKING': return 'waking'
+    case 'RUNNING':
+    case 'IDLE': return 'ready'
+    case 'SHUTDOWN': return 'shutting-down'
+    case 'BOOTING': {
+      const checks = probe?.checks ?? []
+      const http = checks.filter(c => c.type === 'http')
+      const others = checks.filter(c => c.type !== 'http' && c.reason !== 'unavailable')
+      if (http.some(c => !c.ok && c.reason !== null && answeredReasons.has(c.reason))) return 'starting-app'
+      if (http.some(c => !c.ok) && others.length > 0 && others.every(c => c.ok)) return 'starting-app'
+      return 'booting'
+    }
+    default:
+      return assertNever(phase)
+  }
+}
+
+/** The status JSON of one domain as /api/status/:domain and /api/events/:domain send it; null when unknown. */
+export function statusOfDomain (fleet: Pick<Fleet, 'lookup' | 'supervisor'>, history: WakeHistory, host: string, fallbackSince: number): Record<string, unknown> | null {
+  const view = fleet.lookup(host)
+  if (view === undefined) return null
+  const supervisor = fleet.supervisor(view.server.name)
+  return domainStatusJson(view, supervisor?.state().since ?? fallbackSince, history, supervisor?.lastProbe() ?? null)
+}
+
 export function domainStatusJson (view: DomainView, since: number, history: WakeHistory, probe: (ProbeOutcome & { at: number }) | null): Record<string, unknown> {
   const boot = expectedBootMs(history, view.server.name)
   const wake = history.latest(view.server.name)
@@ -72,6 +113,7 @@ export function domainStatusJson (view: DomainView, since: number, history: Wake
     domain: view.domain.host,
     server: view.server.name,
     state: view.phase,
+    activity: currentActivity(view.phase, probe),
     since: iso(since),
     policy: view.server.policy,
     expected_boot_seconds: boot === null ? null : Math.round(boot / 1000),

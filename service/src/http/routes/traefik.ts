@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Fleet } from '../../lifecycle/fleet.js'
 import { renderTraefik } from '../../traefik/render.js'
+import type { ProxyTrust } from '../trusted-proxies.js'
 
-export interface TraefikOptions { fleet: Fleet, publicUrl: string }
+export interface TraefikOptions { fleet: Fleet, publicUrl: string, proxies: ProxyTrust }
 
 const anyObject = { type: 'object', additionalProperties: true } as const
 
@@ -11,11 +12,15 @@ const anyObject = { type: 'object', additionalProperties: true } as const
  * last good config on anything else. Rendered on each call from the fleet's current config, so
  * a reload shows up on the next poll.
  */
-export const traefikRoutes: FastifyPluginAsync<TraefikOptions> = async (app, { fleet, publicUrl }) => {
+export const traefikRoutes: FastifyPluginAsync<TraefikOptions> = async (app, { fleet, publicUrl, proxies }) => {
   app.get('/traefik/dynamic', {
     logLevel: 'warn', // one call per poll
-    schema: { response: { 200: anyObject } }
-  }, async (_req, reply) => {
+    schema: { response: { 200: anyObject, 403: anyObject } }
+  }, async (req, reply) => {
+    // it lists every upstream's LAN address: only the proxy itself may read it
+    if (!proxies.trusts(req.socket.remoteAddress)) {
+      return await reply.code(403).send({ error: 'HALL_ERR_UNTRUSTED_PROXY', message: 'the Traefik configuration is served only to the proxies in HALL_TRUSTED_PROXIES' })
+    }
     // serialised here, not by the response schema: the provider hashes the raw bytes, so the
     // key order must be the renderer's (sorted) on every call
     const body = JSON.stringify(renderTraefik(fleet.config(), publicUrl))

@@ -11,8 +11,15 @@ const domainWith = (options: object) => parseConfig(JSON.stringify({
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0'
 const req = (patch: Partial<ForwardedRequest> = {}): ForwardedRequest => ({
-  host: 'app.example.test', authority: 'app.example.test', proto: 'https', method: 'GET', uri: '/reports',
-  accept: 'text/html,*/*;q=0.8', userAgent: FIREFOX, isWebsocket: false, ...patch
+  host: 'app.example.test',
+  authority: 'app.example.test',
+  proto: 'https',
+  method: 'GET',
+  uri: '/reports',
+  accept: 'text/html,*/*;q=0.8',
+  userAgent: FIREFOX,
+  isWebsocket: false,
+  ...patch
 })
 
 test('default (wake_on browser): a person loading a page wakes the server; an API call keeps it awake but does not wake it', () => {

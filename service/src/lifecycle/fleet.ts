@@ -154,11 +154,11 @@ export function createFleet (deps: FleetDeps): Fleet {
     wakeNow (name, trigger) {
       const supervisor = supervisorOf(name)
       const before = supervisor.state()
-      if (isServing(before.phase) && before.shutdown === null) return { outcome: 'already-up', wakeId: null, phase: before.phase, reason: null }
       if (before.wake !== null) return { outcome: 'in-flight', wakeId: supervisor.wakeId(), phase: before.phase, reason: null }
       supervisor.requestWake(trigger)
       const after = supervisor.state()
       if (after.wake !== null) return { outcome: 'started', wakeId: supervisor.wakeId(), phase: after.phase, reason: null }
+      if (isServing(after.phase) && after.shutdown === null) return { outcome: 'already-up', wakeId: null, phase: after.phase, reason: null }
       if (after.pendingWake !== null) return { outcome: 'started', wakeId: null, phase: after.phase, reason: 'the wake starts as soon as the server is seen off' }
       return { outcome: 'refused', wakeId: null, phase: after.phase, reason: `the server is ${after.phase}` }
     },

@@ -7,6 +7,10 @@ export const WAKE_RETRY_COOLDOWN_MS = 10_000
 export const AUTO_WAKE_RETRY_MS = 5 * 60_000
 
 export function onWakeRequested (s: ServerState, trigger: WakeTrigger, rules: LifecycleRules, now: number): Step {
+  // someone wants the server while its busy check runs: the shutdown not yet sent is given up
+  if (s.shutdown?.stage === 'checking') {
+    return stay({ ...s, shutdown: null, idleFrom: now }, [{ kind: 'shutdown-finished', outcome: 'cancelled', error: { code: 'HALL_ERR_SHUTDOWN_CANCELLED', message: `a wake was asked for (${trigger})` } }])
+  }
   // not known to be off yet (first probe pending, host half up, shutting down): remember the
   // request, and wake as soon as the server is seen off
   if (s.phase === 'UNKNOWN' || ((s.phase === 'BOOTING' || s.phase === 'SHUTDOWN') && s.wake === null)) {

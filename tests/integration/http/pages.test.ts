@@ -46,3 +46,36 @@ test('home page lists the services with their state', async (t) => {
   assert.match(html, new RegExp(DOMAIN.replace(/\./g, '\\.')))
   assert.match(html, /badge-offline/)
 })
+
+test('waiting page: language from Accept-Language, under the same strict CSP', async (t) => {
+  const { hall } = await startAsleep(t)
+  const url = `${hall.url}/waiting/${DOMAIN}?to=${encodeURIComponent(`https://${DOMAIN}/`)}`
+  const cases = [
+    { header: 'fr-FR,fr;q=0.9', lang: 'fr', text: /Le serveur est en veille/ },
+    { header: 'fr;q=0.4, en-GB;q=0.8', lang: 'en', text: /The server is asleep/ },
+    { header: undefined, lang: 'en', text: /The server is asleep/ }
+  ]
+  for (const c of cases) {
+    const res = await request(url, { headers: c.header === undefined ? {} : { 'accept-language': c.header } })
+    assert.equal(res.statusCode, 200)
+    const html = await res.body.text()
+    assert.match(html, new RegExp(`<html lang="${c.lang}">`), String(c.header))
+    assert.match(html, c.text, String(c.header))
+    assert.equal(res.headers['content-language'], c.lang)
+    assert.match(String(res.headers.vary), /accept-language/i)
+    assert.match(String(res.headers['content-security-policy']), /script-src 'self';/)
+    assert.doesNotMatch(String(res.headers['content-security-policy']), /unsafe-inline/)
+    assert.ok(html.includes(`data-events-url="/api/events/${DOMAIN}"`))
+  }
+  const unknown = await request(`${hall.url}/waiting/nope.test`, { headers: { 'accept-language': 'fr' } })
+  assert.equal(unknown.statusCode, 404)
+  assert.match(await unknown.body.text(), /Hall ne sert pas/)
+})
+
+test('status API says what the server is doing, in the words the page uses', async (t) => {
+  const { hall } = await startAsleep(t)
+  const res = await request(`${hall.url}/api/status/${DOMAIN}`)
+  const status = await res.body.json() as { state: string, activity: string }
+  assert.equal(status.state, 'OFFLINE')
+  assert.equal(status.activity, 'asleep')
+})

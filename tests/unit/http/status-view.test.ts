@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { currentFailure } from '../../../service/src/http/status-view.js'
+import { currentActivity, currentFailure, type Activity } from '../../../service/src/http/status-view.js'
+import type { ProbeOutcome } from '../../../service/src/lifecycle/ports.js'
 import type { Phase } from '../../../service/src/lifecycle/states.js'
 import type { WakeRecord } from '../../../service/src/store/index.js'
 
@@ -38,5 +39,30 @@ for (const c of cases) {
     const failure = currentFailure(c.phase, since, c.wake)
     assert.equal(failure !== null, c.failed)
     if (failure !== null) assert.equal(failure.code, c.wake!.errorCode)
+  })
+}
+
+type Check = ProbeOutcome['checks'][number]
+const check = (type: string, ok: boolean, reason: string | null = ok ? null : 'refused'): Check => ({ type, target: 't', ok, reason, durationMs: 1 })
+const probe = (...checks: Check[]): ProbeOutcome => ({ alive: true, ready: checks.every(c => c.ok), checks })
+
+const activities: Array<{ name: string, phase: Phase, probe: ProbeOutcome | null, activity: Activity }> = [
+  { name: 'before the first probe', phase: 'UNKNOWN', probe: null, activity: 'checking' },
+  { name: 'asleep', phase: 'OFFLINE', probe: null, activity: 'asleep' },
+  { name: 'packet sent, no answer', phase: 'WAKING', probe: probe(check('ping', false, 'timeout')), activity: 'waking' },
+  { name: 'ping answers, SSH port not yet', phase: 'BOOTING', probe: probe(check('ping', true), check('tcp', false), check('http', false)), activity: 'booting' },
+  { name: 'ping and SSH answer, HTTP refused', phase: 'BOOTING', probe: probe(check('ping', true), check('tcp', true), check('http', false)), activity: 'starting-app' },
+  { name: 'HTTP answers 503', phase: 'BOOTING', probe: probe(check('http', false, 'status')), activity: 'starting-app' },
+  { name: 'HTTP answers with the wrong body', phase: 'BOOTING', probe: probe(check('tcp', false), check('http', false, 'body')), activity: 'starting-app' },
+  { name: 'no ping tool, TCP answers, HTTP refused', phase: 'BOOTING', probe: probe(check('ping', false, 'unavailable'), check('tcp', true), check('http', false)), activity: 'starting-app' },
+  { name: 'only a TCP check, which answers', phase: 'BOOTING', probe: probe(check('tcp', true)), activity: 'booting' },
+  { name: 'no probe yet after a restart', phase: 'BOOTING', probe: null, activity: 'booting' },
+  { name: 'running', phase: 'RUNNING', probe: null, activity: 'ready' },
+  { name: 'idle', phase: 'IDLE', probe: null, activity: 'ready' },
+  { name: 'shutting down', phase: 'SHUTDOWN', probe: null, activity: 'shutting-down' }
+]
+for (const c of activities) {
+  test(`what the server is doing: ${c.name} -> ${c.activity}`, () => {
+    assert.equal(currentActivity(c.phase, c.probe), c.activity)
   })
 }

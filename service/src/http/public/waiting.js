@@ -1,4 +1,5 @@
-// Hall waiting page: polls /api/status/:domain and leaves for `data-to` once the server is ready.
+// Hall waiting page: follows /api/events/:domain (Server-Sent Events), or polls /api/status/:domain
+// when that is not possible, and leaves for `data-to` once the server is ready.
 // Plain ES2017, no inline code anywhere, so it runs under a strict CSP (script-src 'self').
 (function () {
   'use strict'
@@ -11,16 +12,11 @@
   const BACKOFF = 1.5
   const FETCH_TIMEOUT_MS = 5000 // a hung request must not stall the loop
   const PROGRESS_CAP_PCT = 95 // history is an estimate: never look finished before RUNNING
+  const MAX_STREAM_ERRORS = 3 // EventSource retries by itself; past this many in a row, poll instead
 
-  // Same strings as phaseText in views/waiting.ts.
-  const PHASE_TEXT = {
-    UNKNOWN: 'Checking the server’s state',
-    OFFLINE: 'The server is asleep; a wake has been requested',
-    WAKING: 'Waking the server (Wake-on-LAN sent)',
-    BOOTING: 'The server is starting (host answers, application not ready yet)',
-    RUNNING: 'Ready — taking you there',
-    IDLE: 'Ready — taking you there',
-    SHUTDOWN: 'The server is shutting down; it will be woken again right after'
+  // Used by a page whose status names a state the server did not send strings for.
+  const ACTIVITY_OF_STATE = {
+    UNKNOWN: 'checking', OFFLINE: 'asleep', WAKING: 'waking', BOOTING: 'booting', RUNNING: 'ready', IDLE: 'ready', SHUTDOWN: 'shutting-down'
   }
 
   const el = {
@@ -36,21 +32,42 @@
     cont: document.getElementById('hall-continue')
   }
 
+  const text = readStrings()
+  // Only ever the URL the server validated and embedded: nothing from the network picks it.
   const to = root.getAttribute('data-to') || ''
   const statusUrl = root.getAttribute('data-status-url') || ''
+  const eventsUrl = root.getAttribute('data-events-url') || ''
   let expectedMs = toNumberOrNull(root.getAttribute('data-expected-boot-ms'))
   let startedAtMs = toNumberOrNull(root.getAttribute('data-started-at-ms'))
   // Elapsed time is measured on the server's clock: the client's may be off by minutes.
   const skewMs = (toNumberOrNull(root.getAttribute('data-now-ms')) || Date.now()) - Date.now()
-  let lastState = root.getAttribute('data-state') || 'UNKNOWN'
   let done = false
   let delayMs = FIRST_DELAY_MS
-  let ticker = null
+  let polling = false
+  let source = null
+  let streamErrors = 0
+
+  // The page's language, from the server's JSON data block (never executed: type application/json).
+  function readStrings () {
+    const block = document.getElementById('hall-strings')
+    try {
+      const parsed = block ? JSON.parse(block.textContent || '{}') : {}
+      return parsed && typeof parsed === 'object' ? parsed : {}
+    } catch (e) {
+      return {}
+    }
+  }
 
   function toNumberOrNull (v) {
     if (v === null || v === '') return null
     const n = Number(v)
     return isFinite(n) ? n : null
+  }
+
+  function fill (template, values) {
+    return String(template).replace(/\{(\w+)\}/g, function (m, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : m
+    })
   }
 
   function formatDuration (ms) {
@@ -63,6 +80,11 @@
   function formatApprox (ms) {
     const sec = Math.max(1, Math.round(ms / 1000))
     return sec < 120 ? '~' + sec + ' s' : '~' + Math.round(sec / 60) + ' min'
+  }
+
+  function activityText (activity, state) {
+    const table = text.activity || {}
+    return table[activity] || table[ACTIVITY_OF_STATE[state]] || null
   }
 
   // Defence in depth: the server validated `to`, but never follow anything but http(s).
@@ -83,8 +105,8 @@
     return startedAtMs === null ? 0 : Math.max(0, Date.now() + skewMs - startedAtMs)
   }
 
-  function setText (node, text) {
-    if (node && node.textContent !== text) node.textContent = text
+  function setText (node, value) {
+    if (node && value !== null && node.textContent !== value) node.textContent = value
   }
 
   function renderTime () {
@@ -101,23 +123,29 @@
 
   function stop () {
     done = true
-    if (ticker !== null) clearInterval(ticker)
+    if (source !== null) source.close()
   }
 
   function showFailure (error) {
-    stop()
     root.setAttribute('data-failed', 'true')
-    setText(el.state, 'The server did not wake up')
+    setText(el.state, text.failed || null)
     // textContent only: messages come from the network and are never parsed as HTML
-    setText(el.failureMessage, error && error.message ? String(error.message) : 'The wake did not complete.')
+    setText(el.failureMessage, error && error.message ? String(error.message) : (text.failureDefault || ''))
     setText(el.failureCode, error && error.code ? String(error.code) : '')
     if (el.progressBlock) el.progressBlock.hidden = true
     if (el.failure) el.failure.hidden = false
   }
 
+  function hideFailure () {
+    if (root.getAttribute('data-failed') !== 'true') return
+    root.setAttribute('data-failed', 'false')
+    if (el.failure) el.failure.hidden = true
+    if (el.progressBlock) el.progressBlock.hidden = false
+  }
+
   function goOn () {
     stop()
-    setText(el.state, PHASE_TEXT.RUNNING)
+    setText(el.state, activityText('ready', 'RUNNING'))
     if (el.progress) el.progress.value = 100
     if (el.cont) el.cont.hidden = false
     const target = safeTarget(to)
@@ -126,23 +154,55 @@
   }
 
   function apply (s) {
-    if (!s || typeof s.state !== 'string') return
+    if (done || !s || typeof s.state !== 'string') return
+    if (isReady(s.state)) return goOn()
     if (typeof s.expected_boot_seconds === 'number' && s.expected_boot_seconds > 0) {
       expectedMs = s.expected_boot_seconds * 1000
-      setText(el.expected, 'Usually ready in ' + formatApprox(expectedMs))
+      if (text.usuallyReady) setText(el.expected, fill(text.usuallyReady, { approx: formatApprox(expectedMs) }))
     }
     const wake = s.last_wake || null
     if (wake && wake.requested_at) {
       const at = Date.parse(wake.requested_at)
       if (isFinite(at)) startedAtMs = at // a newer wake (e.g. after SHUTDOWN) restarts the clock
     }
-    if (isReady(s.state)) return goOn()
-    // decided by Hall (status-view.ts currentFailure): an old failure is history, not news
+    root.setAttribute('data-state', s.state)
+    // decided by Hall (status-view.ts currentFailure): an old failure is history, not news.
+    // The page keeps following: a server that comes up after all still takes the user on.
     if (s.failure) return showFailure(s.failure)
-    lastState = s.state
-    root.setAttribute('data-state', lastState)
-    setText(el.state, PHASE_TEXT[lastState] || lastState)
+    hideFailure()
+    const activity = typeof s.activity === 'string' ? s.activity : ACTIVITY_OF_STATE[s.state]
+    root.setAttribute('data-activity', activity || '')
+    setText(el.state, activityText(activity, s.state) || s.state)
     renderTime()
+  }
+
+  function follow () {
+    source = new window.EventSource(eventsUrl)
+    source.addEventListener('status', function (e) {
+      streamErrors = 0
+      try {
+        apply(JSON.parse(e.data))
+      } catch (err) {
+        // a malformed event is skipped; the next one carries the full status again
+      }
+    })
+    source.onopen = function () { streamErrors = 0 }
+    source.onerror = function () {
+      if (done) return
+      streamErrors++
+      // CLOSED: refused outright (404, 503 when Hall has too many streams, a proxy's error page)
+      if (source.readyState === window.EventSource.CLOSED || streamErrors >= MAX_STREAM_ERRORS) {
+        source.close()
+        source = null
+        startPolling()
+      }
+    }
+  }
+
+  function startPolling () {
+    if (polling || done || !statusUrl) return
+    polling = true
+    schedule()
   }
 
   function poll () {
@@ -171,10 +231,9 @@
     delayMs = Math.min(MAX_DELAY_MS, delayMs * BACKOFF)
   }
 
-  if (isReady(lastState)) return goOn()
-  if (root.getAttribute('data-failed') === 'true') return
-  if (!statusUrl) return
+  if (isReady(root.getAttribute('data-state'))) return goOn()
   renderTime()
-  ticker = setInterval(renderTime, 1000)
-  schedule()
+  setInterval(function () { if (!done) renderTime() }, 1000)
+  if (eventsUrl && typeof window.EventSource === 'function') follow()
+  else startPolling()
 })()

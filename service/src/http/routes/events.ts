@@ -71,7 +71,7 @@ export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) =
   function queue (channel: Channel): void {
     if (channel.queued) return
     channel.queued = true
-    channel.queued = false; broadcast(channel)
+    setImmediate(() => { channel.queued = false; if (channels.get(channel.domain) === channel) broadcast(channel) })
   }
 
   function channelOf (domain: string, status: Record<string, unknown>): Channel {
@@ -106,6 +106,7 @@ export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) =
     if (!channel.clients.delete(res)) return
     clientCount--
     if (channel.clients.size === 0) {
+      channel.unsubscribe()
       channels.delete(channel.domain)
     }
     if (clientCount === 0) {
@@ -119,6 +120,7 @@ export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) =
   app.addHook('preClose', async () => {
     for (const channel of [...channels.values()]) {
       for (const res of [...channel.clients]) {
+        res.end()
         leave(channel, res)
       }
     }

@@ -3,7 +3,8 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { Clock } from '../../clock.js'
 import type { Fleet } from '../../lifecycle/fleet.js'
 import { safeReturnUrl } from '../forward-auth/return-url.js'
-import { currentFailure, expectedBootMs, type WakeHistory } from '../status-view.js'
+import { negotiateLanguage } from '../i18n.js'
+import { currentActivity, currentFailure, expectedBootMs, type WakeHistory } from '../status-view.js'
 import { renderHomePage } from '../views/home.js'
 import { renderNotFoundPage } from '../views/not-found.js'
 import { renderWaitingPage } from '../views/waiting.js'
@@ -29,15 +30,22 @@ export const pageRoutes: FastifyPluginAsync<PageOptions> = async (app, { fleet, 
     schema: { params: domainParams, querystring: waitingQuery, response: { 200: html, 404: html } }
   }, async (req, reply) => {
     const domain = req.params.domain.toLowerCase()
+    const lang = negotiateLanguage(req.headers['accept-language'])
+    // the same URL answers in either language: caches must key on the header
+    reply.header('vary', 'accept-language').header('content-language', lang)
     const view = fleet.lookup(domain)
-    if (view === undefined) return page(reply.code(404), renderNotFoundPage(req.params.domain))
-    const since = fleet.supervisor(view.server.name)?.state().since ?? clock.now()
+    if (view === undefined) return page(reply.code(404), renderNotFoundPage(req.params.domain, lang))
+    const supervisor = fleet.supervisor(view.server.name)
+    const since = supervisor?.state().since ?? clock.now()
     const wake = history.latest(view.server.name)
     return page(reply, renderWaitingPage({
+      lang,
       domain,
       to: safeReturnUrl(domain, req.query.to),
       statusUrl: `/api/status/${encodeURIComponent(domain)}`,
+      eventsUrl: `/api/events/${encodeURIComponent(domain)}`,
       state: view.phase,
+      activity: currentActivity(view.phase, supervisor?.lastProbe() ?? null),
       sinceMs: since,
       nowMs: clock.now(),
       wakeRequestedAtMs: wake?.outcome === 'pending' ? wake.requestedAt : null,

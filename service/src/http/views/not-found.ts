@@ -1,15 +1,18 @@
+import { fill, messages, type Lang } from '../i18n.js'
 import { escapeHtml } from './escape.js'
 import { renderLayout } from './layout.js'
 
-export function renderNotFoundPage (domain: string): string {
-  const d = escapeHtml(domain)
+export function renderNotFoundPage (domain: string, lang: Lang = 'en'): string {
+  const t = messages[lang]
+  const d = `<strong class="domain">${escapeHtml(domain)}</strong>`
   return renderLayout({
-    title: 'Not found — Hall',
+    lang,
+    title: t.notFoundTitle,
     body: `<main class="card">
-<h1>Not found</h1>
-<p>Hall does not serve <strong class="domain">${d}</strong>.</p>
-<p class="muted">Check the address, or ask whoever runs this gateway to add the domain.</p>
-<p><a href="/">See the services Hall fronts</a></p>
+<h1>${escapeHtml(t.notFoundHeading)}</h1>
+<p>${fill(escapeHtml(t.notFoundText), { domain: d })}</p>
+<p class="muted">${escapeHtml(t.notFoundHint)}</p>
+<p><a href="/">${escapeHtml(t.notFoundLink)}</a></p>
 </main>`
   })
 }

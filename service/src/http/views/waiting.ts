@@ -1,13 +1,19 @@
-import { escapeHtml } from './escape.js'
+import { fill, messages, type Lang, type Messages } from '../i18n.js'
+import type { Activity } from '../status-view.js'
+import { escapeHtml, jsonForScript } from './escape.js'
 import { renderLayout } from './layout.js'
 
 import { isServing, type Phase } from '../../lifecycle/states.js'
 
 export interface WaitingPageModel {
+  lang: Lang
   domain: string
   to: string // already validated: an http(s) URL on `domain`
   statusUrl: string
+  eventsUrl: string
   state: Phase
+  /** What the server is doing now (status-view.ts currentActivity). */
+  activity: Activity
   sinceMs: number
   nowMs: number
   wakeRequestedAtMs: number | null
@@ -18,21 +24,12 @@ export interface WaitingPageModel {
 // Progress never reaches the end before the server is actually ready: history is an estimate.
 const progressCapPct = 95
 
-/** Text a person reads for each phase; public/waiting.js carries the same strings. */
+/** The English state line for a phase when no probe says more (BOOTING reads as "booting"). */
 export function phaseText (state: Phase): string {
-  switch (state) {
-    case 'UNKNOWN': return 'Checking the server’s state'
-    case 'OFFLINE': return 'The server is asleep; a wake has been requested'
-    case 'WAKING': return 'Waking the server (Wake-on-LAN sent)'
-    case 'BOOTING': return 'The server is starting (host answers, application not ready yet)'
-    case 'RUNNING':
-    case 'IDLE': return 'Ready — taking you there'
-    case 'SHUTDOWN': return 'The server is shutting down; it will be woken again right after'
-    default: {
-      const never: never = state
-      return never
-    }
+  const activity: Record<Phase, Activity> = {
+    UNKNOWN: 'checking', OFFLINE: 'asleep', WAKING: 'waking', BOOTING: 'booting', RUNNING: 'ready', IDLE: 'ready', SHUTDOWN: 'shutting-down'
   }
+  return messages.en.activity[activity[state]]
 }
 
 /** "12 s", "2 min 5 s": same format as formatDuration in public/waiting.js. */
@@ -49,7 +46,13 @@ export function formatApprox (ms: number): string {
   return sec < 120 ? `~${sec} s` : `~${Math.round(sec / 60)} min`
 }
 
+/** The strings public/waiting.js shows, in the page's language: read from a JSON data block. */
+function scriptStrings (t: Messages): Record<string, unknown> {
+  return { activity: t.activity, failed: t.failed, failureDefault: t.failureDefault, usuallyReady: t.usuallyReady }
+}
+
 export function renderWaitingPage (m: WaitingPageModel): string {
+  const t = messages[m.lang]
   const ready = isServing(m.state)
   const failed = m.failure !== null && !ready
   const to = escapeHtml(m.to)
@@ -58,42 +61,48 @@ export function renderWaitingPage (m: WaitingPageModel): string {
   const startedAtMs = m.wakeRequestedAtMs ?? m.sinceMs
   const elapsedMs = Math.max(0, m.nowMs - startedAtMs)
   const pct = progressPct(elapsedMs, m.expectedBootMs, ready)
+  const domainSpan = `<span class="domain">${domain}</span>`
 
   const head = [
     // No-JS fallback: reload this page until ready, then go straight on. Inside <noscript>
-    // so it does not reload under the polling script (removing a meta refresh does not
-    // cancel it). A failed page does not reload: only visiting `to` retries the wake.
+    // so it does not reload under the script (removing a meta refresh does not cancel it).
+    // A failed page does not reload: only visiting `to` retries the wake.
     ready ? `<meta http-equiv="refresh" content="0; url=${to}">` : '',
     !ready && !failed ? '<noscript><meta http-equiv="refresh" content="5"></noscript>' : '',
+    // data, not code: the strict CSP (script-src 'self') never runs it
+    `<script type="application/json" id="hall-strings">${jsonForScript(scriptStrings(t))}</script>`,
     '<script src="/assets/waiting.js" defer></script>'
   ].filter(Boolean).join('\n')
 
   const expected = m.expectedBootMs === null
-    ? '<p class="muted" id="hall-expected">No boot history yet for this server.</p>'
-    : `<label class="muted" for="hall-progress" id="hall-expected">Usually ready in ${formatApprox(m.expectedBootMs)}</label>`
+    ? `<p class="muted" id="hall-expected">${escapeHtml(t.noHistory)}</p>`
+    : `<label class="muted" for="hall-progress" id="hall-expected">${escapeHtml(fill(t.usuallyReady, { approx: formatApprox(m.expectedBootMs) }))}</label>`
+  const waitingFor = fill(escapeHtml(t.waitingFor), { elapsed: `<span id="hall-elapsed">${formatDuration(elapsedMs)}</span>` })
 
   const body = `<main class="card waiting" id="hall-waiting"
   data-to="${to}"
   data-status-url="${escapeHtml(m.statusUrl)}"
+  data-events-url="${escapeHtml(m.eventsUrl)}"
   data-state="${escapeHtml(m.state)}"
+  data-activity="${escapeHtml(m.activity)}"
   data-failed="${failed ? 'true' : 'false'}"
   data-now-ms="${m.nowMs}"
   data-started-at-ms="${startedAtMs}"
   data-expected-boot-ms="${m.expectedBootMs ?? ''}">
 <p class="eyebrow">Hall</p>
-<h1><span class="pulse" aria-hidden="true"></span>Opening <span class="domain">${domain}</span></h1>
-<p class="state" id="hall-state" role="status" aria-live="polite">${escapeHtml(failed ? 'The server did not wake up' : phaseText(m.state))}</p>
+<h1><span class="pulse" aria-hidden="true"></span>${fill(escapeHtml(t.heading), { domain: domainSpan })}</h1>
+<p class="state" id="hall-state" role="status" aria-live="polite">${escapeHtml(failed ? t.failed : t.activity[ready ? 'ready' : m.activity])}</p>
 <div class="progress-block"${failed ? ' hidden' : ''} id="hall-progress-block">
 ${expected}
 <progress id="hall-progress" max="100" value="${pct}"${m.expectedBootMs === null ? ' hidden' : ''}>${pct}%</progress>
-<p class="elapsed">Waiting for <span id="hall-elapsed">${formatDuration(elapsedMs)}</span><span id="hall-slow"${isSlow(elapsedMs, m.expectedBootMs) ? '' : ' hidden'}> — taking longer than usual</span></p>
+<p class="elapsed">${waitingFor}<span id="hall-slow"${isSlow(elapsedMs, m.expectedBootMs) ? '' : ' hidden'}>${escapeHtml(t.slower)}</span></p>
 </div>
-${renderFailure(m, failed, to)}
-<p class="continue"${ready ? '' : ' hidden'} id="hall-continue"><a href="${to}">Continue to ${domain}</a></p>
-<noscript><p class="muted">This page reloads itself every few seconds.</p></noscript>
+${renderFailure(m, t, failed, to)}
+<p class="continue"${ready ? '' : ' hidden'} id="hall-continue"><a href="${to}">${fill(escapeHtml(t.continueTo), { domain })}</a></p>
+<noscript><p class="muted">${escapeHtml(t.noscript)}</p></noscript>
 </main>`
 
-  return renderLayout({ title: `Waking ${m.domain} — Hall`, head, body })
+  return renderLayout({ title: fill(t.title, { domain: m.domain }), head, body, lang: m.lang })
 }
 
 function progressPct (elapsedMs: number, expectedBootMs: number | null, ready: boolean): number {
@@ -107,12 +116,14 @@ function isSlow (elapsedMs: number, expectedBootMs: number | null): boolean {
 }
 
 // Always rendered (hidden unless failed) so the script can reveal it without building HTML.
-function renderFailure (m: WaitingPageModel, failed: boolean, to: string): string {
+// The retry is a link to `to`: it goes back through the proxy and forward-auth, which asks
+// for a new wake; no form, no POST, and nothing but the validated `to` as its target.
+function renderFailure (m: WaitingPageModel, t: Messages, failed: boolean, to: string): string {
   const message = m.failure?.message ?? ''
   const code = m.failure?.code ?? ''
   return `<div class="failure" id="hall-failure" role="alert"${failed ? '' : ' hidden'}>
 <p id="hall-failure-message">${escapeHtml(message)}</p>
-<p class="muted">Error code: <code id="hall-failure-code">${escapeHtml(code)}</code></p>
-<p><a class="button" href="${to}">Try again</a></p>
+<p class="muted">${escapeHtml(t.errorCode)} <code id="hall-failure-code">${escapeHtml(code)}</code></p>
+<p><a class="button" id="hall-retry" href="${to}">${escapeHtml(t.retry)}</a></p>
 </div>`
 }

@@ -40,3 +40,10 @@ test('not-found page names the domain, escaped', () => {
   assert.match(html, /Hall does not serve <strong class="domain">&lt;b&gt;evil&lt;\/b&gt;.test<\/strong>/)
   assert.doesNotMatch(html, /<b>/)
 })
+
+test('not-found page in French', () => {
+  const html = renderNotFoundPage('x.test', 'fr')
+  assert.match(html, /<html lang="fr">/)
+  assert.match(html, /Hall ne sert pas <strong class="domain">x.test<\/strong>\./)
+  assert.doesNotMatch(html, /does not serve/)
+})

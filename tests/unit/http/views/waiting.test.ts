@@ -1,12 +1,16 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { messages } from '../../../../service/src/http/i18n.js'
 import { renderWaitingPage, formatDuration, formatApprox, type WaitingPageModel } from '../../../../service/src/http/views/waiting.js'
 
 const base: WaitingPageModel = {
+  lang: 'en',
   domain: 'app.example.test',
   to: 'https://app.example.test/a?b=1&c=2',
   statusUrl: '/api/status/app.example.test',
+  eventsUrl: '/api/events/app.example.test',
   state: 'WAKING',
+  activity: 'waking',
   sinceMs: 1_000_000,
   nowMs: 1_012_000,
   wakeRequestedAtMs: 1_000_000,
@@ -23,8 +27,16 @@ function attr (html: string, name: string): string | undefined {
     ?.replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&')
 }
 
+/** Script elements a browser would run: a `type="application/json"` data block is never run. */
 function scriptTags (html: string): number {
-  return html.match(/<script/gi)?.length ?? 0
+  return [...html.matchAll(/<script\b([^>]*)>/gi)].filter(m => !/type="application\/json"/.test(m[1]!)).length
+}
+
+/** The JSON data block the page script reads its strings from, parsed as the browser would. */
+function strings (html: string): Record<string, unknown> {
+  const m = /<script type="application\/json" id="hall-strings">([^<]*)<\/script>/.exec(html)
+  assert.ok(m, 'the page carries its strings in a JSON data block')
+  return JSON.parse(m[1]!) as Record<string, unknown>
 }
 
 test('waking page: no-JS refresh every 5 s, state text, data attributes', () => {
@@ -32,14 +44,17 @@ test('waking page: no-JS refresh every 5 s, state text, data attributes', () => 
   assert.match(html, /<noscript><meta http-equiv="refresh" content="5"><\/noscript>/)
   assert.doesNotMatch(html, /content="0; url=/)
   assert.match(html, /<html lang="en">/)
-  assert.match(html, /role="status" aria-live="polite">Waking the server \(Wake-on-LAN sent\)</)
+  assert.match(html, /role="status" aria-live="polite">Waking the server: Wake-on-LAN sent, no answer yet</)
   assert.equal(attr(html, 'data-to'), base.to)
   assert.equal(attr(html, 'data-status-url'), base.statusUrl)
+  assert.equal(attr(html, 'data-events-url'), base.eventsUrl)
+  assert.equal(attr(html, 'data-activity'), 'waking')
   assert.equal(attr(html, 'data-expected-boot-ms'), '45000')
   assert.equal(attr(html, 'data-started-at-ms'), '1000000')
   assert.equal(attr(html, 'data-now-ms'), '1012000')
   assert.match(html, /Usually ready in ~45 s/)
   assert.match(html, /<span id="hall-elapsed">12 s<\/span>/)
+  assert.match(html, /<label class="muted" for="hall-progress" id="hall-expected">Usually ready in ~45 s<\/label>/)
   assert.match(html, /<progress id="hall-progress" max="100" value="26">/)
   assert.match(html, /<script src="\/assets\/waiting.js" defer><\/script>/)
   assert.equal(scriptTags(html), 1, 'no inline script')
@@ -79,7 +94,7 @@ test('failure: reason, code and a retry link to `to`; no reload loop', () => {
   assert.match(html, /<div class="failure" id="hall-failure" role="alert">/)
   assert.match(html, /no answer after 120 s/)
   assert.match(html, /HALL_ERR_WAKE_TIMEOUT/)
-  assert.match(html, /<a class="button" href="https:\/\/app.example.test\/a\?b=1&amp;c=2">Try again<\/a>/)
+  assert.match(html, /<a class="button" id="hall-retry" href="https:\/\/app.example.test\/a\?b=1&amp;c=2">Try again<\/a>/)
   assert.doesNotMatch(html, /http-equiv="refresh"/)
   assert.equal(attr(html, 'data-failed'), 'true')
 })
@@ -114,6 +129,55 @@ test('elapsed counts from the phase change before a wake is recorded', () => {
   const html = renderWaitingPage({ ...base, state: 'UNKNOWN', wakeRequestedAtMs: null, sinceMs: base.nowMs - 3_000 })
   assert.match(html, /<span id="hall-elapsed">3 s<\/span>/)
   assert.match(html, /Checking the server/)
+})
+
+const activities = [
+  { state: 'BOOTING', activity: 'booting', text: 'The server is booting: it answers, its services are not up yet' },
+  { state: 'BOOTING', activity: 'starting-app', text: 'The server is up; its application is starting' },
+  { state: 'SHUTDOWN', activity: 'shutting-down', text: 'The server is finishing its shutdown; it will start again right after' },
+  { state: 'OFFLINE', activity: 'asleep', text: 'The server is asleep; a wake has been requested' }
+] as const
+for (const a of activities) {
+  test(`${a.state} / ${a.activity}: the state line says what the server is doing`, () => {
+    const html = renderWaitingPage({ ...base, state: a.state, activity: a.activity })
+    assert.match(html, new RegExp(`aria-live="polite">${a.text.replace(/[.()]/g, '\\$&')}</p>`))
+  })
+}
+
+test('French: lang attribute, every visible string and the script\'s strings in French', () => {
+  const html = renderWaitingPage({ ...base, lang: 'fr', activity: 'starting-app', state: 'BOOTING' })
+  assert.match(html, /<html lang="fr">/)
+  assert.match(html, /<title>Réveil de app.example.test — Hall<\/title>/)
+  assert.match(html, /Ouverture de <span class="domain">app.example.test<\/span>/)
+  assert.match(html, /aria-live="polite">Le serveur est allumé ; son application démarre</)
+  assert.match(html, /Prêt en ~45 s d’habitude/)
+  assert.match(html, /En attente depuis <span id="hall-elapsed">12 s<\/span>/)
+  assert.match(html, />Réessayer<\/a>/)
+  assert.match(html, /Cette page se recharge/)
+  assert.doesNotMatch(html, /Waiting for|Try again|Usually ready/)
+  assert.deepEqual(strings(html), {
+    activity: messages.fr.activity,
+    failed: messages.fr.failed,
+    failureDefault: messages.fr.failureDefault,
+    usuallyReady: messages.fr.usuallyReady
+  })
+})
+
+test('English and French tables have the same keys, and no empty string', () => {
+  const keys = (o: object, prefix = ''): string[] => Object.entries(o).flatMap(([k, v]) =>
+    typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`])
+  assert.deepEqual(keys(messages.fr).sort(), keys(messages.en).sort())
+  for (const lang of ['en', 'fr'] as const) {
+    const values = (o: object): unknown[] => Object.values(o).flatMap(v => typeof v === 'object' ? values(v as object) : [v])
+    assert.ok(values(messages[lang]).every(v => typeof v === 'string' && v.length > 0), lang)
+  }
+})
+
+test('the strings data block is the only inline script, and it cannot be broken out of', () => {
+  const html = renderWaitingPage({ ...base, domain: '</script><script>alert(1)</script>' })
+  assert.equal(scriptTags(html), 1, 'only the external script runs')
+  assert.equal(html.match(/<\/script>/g)?.length, 2, 'the data block and the external script, nothing else')
+  assert.equal((strings(html).activity as Record<string, string>).waking, messages.en.activity.waking)
 })
 
 const durations = [

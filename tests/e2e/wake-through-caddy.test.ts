@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { request as httpRequest } from 'node:http'
 import { request } from 'undici'
-import { phaseText } from '../../service/src/http/views/waiting.js'
+import { messages } from '../../service/src/http/i18n.js'
 import { caddyAvailable, startCaddy } from '../helpers/caddy.js'
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js'
 import { assertTimelineOrdered, DOMAIN, SIM_NAME, startStack, waitFor } from './support.js'
@@ -15,7 +15,8 @@ const skip = !caddyAvailable() && missingTool('caddy')
   ? 'caddy is not installed (bash deploy/install-test-deps.sh)'
   : !chromiumAvailable() ? 'chromium is not installed (bash deploy/install-test-deps.sh)' : false
 
-const waitingTexts = (['UNKNOWN', 'OFFLINE', 'WAKING', 'BOOTING'] as const).map(phaseText)
+// any line the page shows while it waits, whichever step of the boot it is read at
+const waitingTexts = (['checking', 'asleep', 'waking', 'booting', 'starting-app'] as const).map(a => messages.en.activity[a])
 
 test('a browser on a sleeping domain waits on Hall\'s page and comes back to its page once the server runs', { skip, timeout: 30_000 }, async (t) => {
   const stack = await startStack(t, { aliveAfterMs: 1000, readyAfterMs: 2500 })

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { request } from 'undici'
-import { phaseText } from '../../service/src/http/views/waiting.js'
+import { messages } from '../../service/src/http/i18n.js'
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js'
 import { missingTool } from '../helpers/missing-tool.js'
 import { nginxAvailable, startNginx } from '../helpers/nginx.js'
@@ -16,7 +16,8 @@ const skip = !nginxAvailable() && missingTool('nginx')
   : !chromiumAvailable() && missingTool('chromium')
 
 const PUBLIC_HOST = 'hall.hall.test'
-const waitingTexts = (['UNKNOWN', 'OFFLINE', 'WAKING', 'BOOTING'] as const).map(phaseText)
+// any line the page shows while it waits, whichever step of the boot it is read at
+const waitingTexts = (['checking', 'asleep', 'waking', 'booting', 'starting-app'] as const).map(a => messages.en.activity[a])
 
 test('through nginx, a browser on a sleeping domain waits on Hall\'s page and comes back to its page once the server runs', { skip, timeout: 30_000 }, async (t) => {
   const stack = await startStack(t, { aliveAfterMs: 1000, readyAfterMs: 2500 })

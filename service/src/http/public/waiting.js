@@ -41,6 +41,7 @@
   let startedAtMs = toNumberOrNull(root.getAttribute('data-started-at-ms'))
   // Elapsed time is measured on the server's clock: the client's may be off by minutes.
   const skewMs = (toNumberOrNull(root.getAttribute('data-now-ms')) || Date.now()) - Date.now()
+  let state = root.getAttribute('data-state') || 'UNKNOWN'
   let done = false
   let delayMs = FIRST_DELAY_MS
   let polling = false
@@ -109,13 +110,18 @@
     if (node && value !== null && node.textContent !== value) node.textContent = value
   }
 
+  // The bar measures a boot: it moves once the wake is sent, not while the server sleeps or shuts down.
+  function isBooting () {
+    return state === 'WAKING' || state === 'BOOTING'
+  }
+
   function renderTime () {
     const ms = elapsedMs()
     setText(el.elapsed, formatDuration(ms))
-    if (el.slow) el.slow.hidden = !(expectedMs !== null && ms > expectedMs)
+    if (el.slow) el.slow.hidden = !(isBooting() && expectedMs !== null && ms > expectedMs)
     if (el.progress) {
       el.progress.hidden = expectedMs === null
-      const pct = expectedMs ? Math.min(PROGRESS_CAP_PCT, Math.floor(ms / expectedMs * 100)) : 0
+      const pct = expectedMs && isBooting() ? Math.min(PROGRESS_CAP_PCT, Math.floor(ms / expectedMs * 100)) : 0
       el.progress.value = pct
       el.progress.textContent = pct + '%'
     }
@@ -165,7 +171,8 @@
       const at = Date.parse(wake.requested_at)
       if (isFinite(at)) startedAtMs = at // a newer wake (e.g. after SHUTDOWN) restarts the clock
     }
-    root.setAttribute('data-state', s.state)
+    state = s.state
+    root.setAttribute('data-state', state)
     // decided by Hall (status-view.ts currentFailure): an old failure is history, not news.
     // The page keeps following: a server that comes up after all still takes the user on.
     if (s.failure) return showFailure(s.failure)
@@ -231,7 +238,7 @@
     delayMs = Math.min(MAX_DELAY_MS, delayMs * BACKOFF)
   }
 
-  if (isReady(root.getAttribute('data-state'))) return goOn()
+  if (isReady(state)) return goOn()
   renderTime()
   setInterval(function () { if (!done) renderTime() }, 1000)
   if (eventsUrl && typeof window.EventSource === 'function') follow()

@@ -2,7 +2,6 @@ import { fill, messages, type Lang, type Messages } from '../i18n.js'
 import type { Activity } from '../status-view.js'
 import { escapeHtml, jsonForScript } from './escape.js'
 import { renderLayout } from './layout.js'
-
 import { isServing, type Phase } from '../../lifecycle/states.js'
 
 export interface WaitingPageModel {
@@ -23,14 +22,6 @@ export interface WaitingPageModel {
 
 // Progress never reaches the end before the server is actually ready: history is an estimate.
 const progressCapPct = 95
-
-/** The English state line for a phase when no probe says more (BOOTING reads as "booting"). */
-export function phaseText (state: Phase): string {
-  const activity: Record<Phase, Activity> = {
-    UNKNOWN: 'checking', OFFLINE: 'asleep', WAKING: 'waking', BOOTING: 'booting', RUNNING: 'ready', IDLE: 'ready', SHUTDOWN: 'shutting-down'
-  }
-  return messages.en.activity[activity[state]]
-}
 
 /** "12 s", "2 min 5 s": same format as formatDuration in public/waiting.js. */
 export function formatDuration (ms: number): string {
@@ -60,7 +51,7 @@ export function renderWaitingPage (m: WaitingPageModel): string {
   // Elapsed counts from the wake request; before one is recorded, from the phase change.
   const startedAtMs = m.wakeRequestedAtMs ?? m.sinceMs
   const elapsedMs = Math.max(0, m.nowMs - startedAtMs)
-  const pct = progressPct(elapsedMs, m.expectedBootMs, ready)
+  const pct = progressPct(elapsedMs, m.expectedBootMs, m.state)
   const domainSpan = `<span class="domain">${domain}</span>`
 
   const head = [
@@ -95,7 +86,7 @@ export function renderWaitingPage (m: WaitingPageModel): string {
 <div class="progress-block"${failed ? ' hidden' : ''} id="hall-progress-block">
 ${expected}
 <progress id="hall-progress" max="100" value="${pct}"${m.expectedBootMs === null ? ' hidden' : ''}>${pct}%</progress>
-<p class="elapsed">${waitingFor}<span id="hall-slow"${isSlow(elapsedMs, m.expectedBootMs) ? '' : ' hidden'}>${escapeHtml(t.slower)}</span></p>
+<p class="elapsed">${waitingFor}<span id="hall-slow"${isBooting(m.state) && isSlow(elapsedMs, m.expectedBootMs) ? '' : ' hidden'}>${escapeHtml(t.slower)}</span></p>
 </div>
 ${renderFailure(m, t, failed, to)}
 <p class="continue"${ready ? '' : ' hidden'} id="hall-continue"><a href="${to}">${fill(escapeHtml(t.continueTo), { domain })}</a></p>
@@ -105,9 +96,14 @@ ${renderFailure(m, t, failed, to)}
   return renderLayout({ title: fill(t.title, { domain: m.domain }), head, body, lang: m.lang })
 }
 
-function progressPct (elapsedMs: number, expectedBootMs: number | null, ready: boolean): number {
-  if (ready) return 100
-  if (expectedBootMs === null || expectedBootMs <= 0) return 0
+// The bar measures a boot: it moves once the wake is sent, not while the server sleeps or shuts down.
+function isBooting (state: Phase): boolean {
+  return state === 'WAKING' || state === 'BOOTING'
+}
+
+function progressPct (elapsedMs: number, expectedBootMs: number | null, state: Phase): number {
+  if (isServing(state)) return 100
+  if (!isBooting(state) || expectedBootMs === null || expectedBootMs <= 0) return 0
   return Math.min(progressCapPct, Math.floor((elapsedMs / expectedBootMs) * 100))
 }
 

@@ -7,7 +7,7 @@ const hostile = {
   comment: '<!-- <script>',
   ampersand: 'a &amp; b',
   separators: 'line\u2028para\u2029end',
-  quotes: `"'\``
+  quotes: '"\'`'
 }
 
 test('jsonForScript: nothing in the block can close it or open a comment, and it parses back unchanged', () => {
@@ -17,5 +17,5 @@ test('jsonForScript: nothing in the block can close it or open a comment, and it
 })
 
 test('escapeHtml: text and quoted attributes', () => {
-  assert.equal(escapeHtml(`<a href="x" title='y'>&</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;')
+  assert.equal(escapeHtml('<a href="x" title=\'y\'>&</a>'), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;')
 })

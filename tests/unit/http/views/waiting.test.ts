@@ -67,6 +67,14 @@ test('progress is capped at 95% until the server is ready', () => {
   assert.match(html, /<span id="hall-slow">/, 'says it is taking longer than usual')
 })
 
+for (const state of ['OFFLINE', 'SHUTDOWN'] as const) {
+  test(`${state}: the bar stays at 0 until a wake is under way, however long the page has been open`, () => {
+    const html = renderWaitingPage({ ...base, state, activity: state === 'OFFLINE' ? 'asleep' : 'shutting-down', wakeRequestedAtMs: null, nowMs: base.sinceMs + 300_000 })
+    assert.match(html, /<progress id="hall-progress" max="100" value="0">/)
+    assert.match(html, /<span id="hall-slow" hidden>/)
+  })
+}
+
 test('no history: progress bar hidden, says so', () => {
   const html = renderWaitingPage({ ...base, expectedBootMs: null })
   assert.match(html, /No boot history yet/)

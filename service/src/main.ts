@@ -17,7 +17,7 @@ import { writeDynamicDir } from './traefik/write-dir.js'
 import { toTraefikYaml } from './traefik/yaml.js'
 import { watchConfigFile, type ConfigWatcher } from './config/watch.js'
 import { createProber } from './probe/server.js'
-import { openHallStore, pruneOlderThan, type HallStore } from './store/index.js'
+import { openHallStore, powerHistory, pruneOlderThan, type HallStore } from './store/index.js'
 
 /** History older than this is pruned; checked hourly, beside everything else. */
 const KEEP_HISTORY_MS = 90 * 24 * 3600_000
@@ -74,7 +74,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
     process.off('SIGHUP', onSighup)
     watcher?.close()
   }
-  const app = buildApp({ fleet, history: store.wakes, clock, log, publicUrl: env.publicUrl, trustedProxies: env.trustedProxies, version, apiKeys: store.apiKeys })
+  const app = buildApp({ fleet, history: powerHistory(store), clock, log, publicUrl: env.publicUrl, trustedProxies: env.trustedProxies, version, apiKeys: store.apiKeys })
 
   const prune = (): void => {
     try {

@@ -13,11 +13,11 @@ import { pageRoutes } from './routes/pages.js'
 import { statusRoutes } from './routes/status.js'
 import { traefikRoutes } from './routes/traefik.js'
 import { createProxyTrust } from './trusted-proxies.js'
-import type { WakeHistory } from './status-view.js'
+import type { PowerHistory } from './status-view.js'
 
 export interface AppDeps {
   readonly fleet: Fleet
-  readonly history: WakeHistory
+  readonly history: PowerHistory
   readonly clock: Clock
   readonly log: FastifyBaseLogger
   readonly publicUrl: string

@@ -1,18 +1,20 @@
 import { assertNever } from '../assert-never.js'
 import type { DomainView, Fleet } from '../lifecycle/fleet.js'
 import type { ProbeOutcome } from '../lifecycle/ports.js'
-import { isServing, type Phase } from '../lifecycle/states.js'
-import type { WakeRecord } from '../store/index.js'
+import { isServing, type Phase, type ServerState } from '../lifecycle/states.js'
+import type { ShutdownRecord, WakeRecord } from '../store/index.js'
 
 /** What the HTTP layer reads from the store: history for the status API and the waiting page. */
-export interface WakeHistory {
+export interface PowerHistory {
+  /** The latest wake. */
   latest (server: string): WakeRecord | null
   bootDurationsMs (server: string, limit: number): number[]
+  latestShutdown (server: string): ShutdownRecord | null
 }
 
 export const BOOT_HISTORY_SIZE = 10
 
-export function expectedBootMs (history: WakeHistory, server: string): number | null {
+export function expectedBootMs (history: PowerHistory, server: string): number | null {
   const durations = history.bootDurationsMs(server, BOOT_HISTORY_SIZE).sort((a, b) => a - b)
   if (durations.length === 0) return null
   return durations[Math.floor(durations.length / 2)]!
@@ -40,6 +42,33 @@ export function wakeJson (w: WakeRecord | null): Record<string, unknown> | null 
     outcome: w.outcome,
     error: w.errorCode === null ? null : { code: w.errorCode, message: w.errorMessage ?? '' },
     timeline_ms: { sent: after(w.sentAt), alive: after(w.aliveAt), running: after(w.runningAt) }
+  }
+}
+
+export function shutdownJson (s: ShutdownRecord | null): Record<string, unknown> | null {
+  if (s === null) return null
+  return {
+    id: s.id,
+    trigger: s.trigger,
+    requested_at: iso(s.requestedAt),
+    sent_at: iso(s.sentAt),
+    exit_code: s.exitCode,
+    off_at: iso(s.offAt),
+    outcome: s.outcome,
+    error: s.errorCode === null ? null : { code: s.errorCode, message: s.errorMessage ?? '' }
+  }
+}
+
+/** Where the server stands in its policy: its idle countdown, and how its last shutdown went. */
+function powerJson (view: DomainView, state: ServerState | null, history: PowerHistory): Record<string, unknown> {
+  const idleShutdown = view.server.policy !== 'always_on' && view.server.shutdown !== null ? view.server.idleShutdownMs : null
+  const counting = state !== null && isServing(state.phase) && state.idleFrom !== null
+  return {
+    last_activity_at: iso(state?.lastActivityAt ?? null),
+    idle_since: counting ? iso(state.idleFrom) : null,
+    idle_shutdown_minutes: idleShutdown === null ? null : idleShutdown / 60_000,
+    shutdown_suspended: state?.shutdownSuspended ?? false,
+    last_shutdown: shutdownJson(history.latestShutdown(view.server.name))
   }
 }
 
@@ -99,14 +128,15 @@ export function currentActivity (phase: Phase, probe: ProbeOutcome | null): Acti
 }
 
 /** The status JSON of one domain as /api/status/:domain and /api/events/:domain send it; null when unknown. */
-export function statusOfDomain (fleet: Pick<Fleet, 'lookup' | 'supervisor'>, history: WakeHistory, host: string, fallbackSince: number): Record<string, unknown> | null {
+export function statusOfDomain (fleet: Pick<Fleet, 'lookup' | 'supervisor'>, history: PowerHistory, host: string, fallbackSince: number): Record<string, unknown> | null {
   const view = fleet.lookup(host)
   if (view === undefined) return null
   const supervisor = fleet.supervisor(view.server.name)
-  return domainStatusJson(view, supervisor?.state().since ?? fallbackSince, history, supervisor?.lastProbe() ?? null)
+  return domainStatusJson(view, supervisor?.state() ?? null, fallbackSince, history, supervisor?.lastProbe() ?? null)
 }
 
-export function domainStatusJson (view: DomainView, since: number, history: WakeHistory, probe: (ProbeOutcome & { at: number }) | null): Record<string, unknown> {
+export function domainStatusJson (view: DomainView, state: ServerState | null, fallbackSince: number, history: PowerHistory, probe: (ProbeOutcome & { at: number }) | null): Record<string, unknown> {
+  const since = state?.since ?? fallbackSince
   const boot = expectedBootMs(history, view.server.name)
   const wake = history.latest(view.server.name)
   return {
@@ -119,6 +149,7 @@ export function domainStatusJson (view: DomainView, since: number, history: Wake
     expected_boot_seconds: boot === null ? null : Math.round(boot / 1000),
     failure: currentFailure(view.phase, since, wake),
     last_wake: wakeJson(wake),
-    last_probe: probeJson(probe)
+    last_probe: probeJson(probe),
+    power: powerJson(view, state, history)
   }
 }

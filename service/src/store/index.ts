@@ -52,3 +52,12 @@ export function openHallStore (file: string): HallStore {
     }
   }
 }
+
+/** The latest wake, boot times and latest shutdown of a server, as the status views read them. */
+export function powerHistory (store: Pick<HallStore, 'wakes' | 'shutdowns'>) {
+  return {
+    latest: (server: string) => store.wakes.latest(server),
+    bootDurationsMs: (server: string, limit: number) => store.wakes.bootDurationsMs(server, limit),
+    latestShutdown: (server: string) => store.shutdowns.latest(server)
+  }
+}

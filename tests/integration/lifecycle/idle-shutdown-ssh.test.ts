@@ -74,6 +74,11 @@ async function browserHit (r: Rig): Promise<number> {
 
 const phase = (r: Rig): string | undefined => r.hall.fleet.lookup(DOMAIN)?.phase
 
+async function powerStatus (r: Rig): Promise<Record<string, unknown>> {
+  const res = await request(`${r.hall.url}/api/status/${DOMAIN}`)
+  return (await res.body.json() as { power: Record<string, unknown> }).power
+}
+
 test('real sequence: wake -> RUNNING -> no traffic -> idle shutdown run by the relay -> OFFLINE -> new request -> wake again', async (t) => {
   const r = await rig(t)
   await advanceUntil(r, 'first probe', () => phase(r) === 'OFFLINE', 5000)
@@ -81,6 +86,9 @@ test('real sequence: wake -> RUNNING -> no traffic -> idle shutdown run by the r
   assert.equal(await browserHit(r), 302)
   await advanceUntil(r, 'first boot', () => phase(r) === 'RUNNING', 30_000)
   assert.equal(await browserHit(r), 200)
+  const up = await powerStatus(r)
+  assert.equal(up.idle_shutdown_minutes, 20)
+  assert.ok(typeof up.idle_since === 'string', 'the countdown shows in /api/status')
 
   await advanceUntil(r, 'idle', () => phase(r) === 'IDLE', 6 * MINUTE, QUIET_STEP_MS)
   await advanceUntil(r, 'idle shutdown', () => phase(r) === 'OFFLINE', 16 * MINUTE, QUIET_STEP_MS)
@@ -90,6 +98,8 @@ test('real sequence: wake -> RUNNING -> no traffic -> idle shutdown run by the r
   assert.equal(shutdown.outcome, 'off')
   assert.equal(shutdown.exitCode, 0)
   assert.ok(shutdown.requestedAt - r.hall.store.wakes.latest('lab')!.runningAt! >= 20 * MINUTE, 'not before 20 idle minutes')
+  const off = await powerStatus(r)
+  assert.deepEqual([off.idle_since, (off.last_shutdown as { trigger: string, outcome: string, exit_code: number })], [null, { ...(off.last_shutdown as object), trigger: 'idle', outcome: 'off', exit_code: 0 }])
 
   assert.equal(await browserHit(r), 302)
   await advanceUntil(r, 'second boot', () => phase(r) === 'RUNNING', 30_000)

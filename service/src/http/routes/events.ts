@@ -1,11 +1,11 @@
 import type { ServerResponse } from 'node:http'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Fleet } from '../../lifecycle/fleet.js'
-import { statusOfDomain, type WakeHistory } from '../status-view.js'
+import { statusOfDomain, type PowerHistory } from '../status-view.js'
 
 export interface EventOptions {
   fleet: Fleet
-  history: WakeHistory
+  history: PowerHistory
   /** `since` for a server without a supervisor yet. */
   startedAt: number
   /** Open streams across all domains; one more gets 503. */

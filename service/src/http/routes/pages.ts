@@ -4,12 +4,12 @@ import type { Clock } from '../../clock.js'
 import type { Fleet } from '../../lifecycle/fleet.js'
 import { safeReturnUrl } from '../forward-auth/return-url.js'
 import { negotiateLanguage } from '../i18n.js'
-import { currentActivity, currentFailure, expectedBootMs, type WakeHistory } from '../status-view.js'
+import { currentActivity, currentFailure, expectedBootMs, type PowerHistory } from '../status-view.js'
 import { renderHomePage } from '../views/home.js'
 import { renderNotFoundPage } from '../views/not-found.js'
 import { renderWaitingPage } from '../views/waiting.js'
 
-export interface PageOptions { fleet: Fleet, history: WakeHistory, clock: Clock }
+export interface PageOptions { fleet: Fleet, history: PowerHistory, clock: Clock }
 
 /** Pages only load Hall's own script and stylesheet: nothing inline, nothing from elsewhere. */
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"

@@ -1,21 +1,16 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Clock } from '../../clock.js'
 import type { Fleet } from '../../lifecycle/fleet.js'
-import { domainStatusJson, type WakeHistory } from '../status-view.js'
+import { statusOfDomain, type PowerHistory } from '../status-view.js'
 
-export interface StatusOptions { fleet: Fleet, history: WakeHistory, clock: Clock, startedAt: number, version: string }
+export interface StatusOptions { fleet: Fleet, history: PowerHistory, clock: Clock, startedAt: number, version: string }
 
 const domainParams = { type: 'object', required: ['domain'], properties: { domain: { type: 'string', maxLength: 253 } } } as const
 const anyObject = { type: 'object', additionalProperties: true } as const
 
 /** JSON for the waiting page, for monitors, and Hall's own liveness. None of these wake anything. */
 export const statusRoutes: FastifyPluginAsync<StatusOptions> = async (app, { fleet, history, clock, startedAt, version }) => {
-  const statusOf = (host: string): Record<string, unknown> | null => {
-    const view = fleet.lookup(host)
-    if (view === undefined) return null
-    const supervisor = fleet.supervisor(view.server.name)
-    return domainStatusJson(view, supervisor?.state().since ?? startedAt, history, supervisor?.lastProbe() ?? null)
-  }
+  const statusOf = (host: string): Record<string, unknown> | null => statusOfDomain(fleet, history, host, startedAt)
 
   app.get<{ Params: { domain: string } }>('/api/status/:domain', {
     logLevel: 'warn', // the waiting page polls it every second or two

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -6,8 +7,11 @@ import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { freePort } from './free-port.js'
 
-// Caddy stands in for Traefik in e2e tests: its forward_auth asks Hall, then reverse_proxy
-// sends allowed requests upstream (see shared reference, section 9, for how 2.6.2 differs).
+// Caddy stands in for Traefik in e2e tests, running the shipped deploy/caddy/Caddyfile: its
+// forward_auth asks Hall, then reverse_proxy sends allowed requests upstream (see the shared
+// reference, section 9, for how 2.6.2 differs).
+
+const SHIPPED_CADDYFILE = new URL('../../deploy/caddy/Caddyfile', import.meta.url)
 
 export interface CaddyOptions {
   authUrl: string // Hall's base URL, e.g. 'http://127.0.0.1:PORT'
@@ -80,23 +84,27 @@ async function launch (dir: string, port: number, opts: CaddyOptions): Promise<R
   return { port, url: `http://127.0.0.1:${port}`, stop }
 }
 
+/**
+ * The SHIPPED deploy/caddy/Caddyfile with loopback addresses: Hall's address, the protected site
+ * as plain HTTP on `port` in front of the test's upstream, and the sites that need real names and
+ * certificates left out. Each swap must find its text, so a change to the shipped file that the
+ * tests would no longer cover fails here.
+ */
 function caddyfile (port: number, opts: CaddyOptions): string {
-  const copy = opts.copyHeaders !== undefined && opts.copyHeaders.length > 0
-    ? `\n\t\tcopy_headers ${opts.copyHeaders.join(' ')}`
-    : ''
+  let text = readFileSync(SHIPPED_CADDYFILE, 'utf8')
+  const swap = (from: string | RegExp, to: string): void => {
+    const found = typeof from === 'string' ? text.includes(from) : from.test(text)
+    if (!found) throw new Error(`deploy/caddy/Caddyfile no longer contains ${String(from)}: update tests/helpers/caddy.ts`)
+    text = text.replace(from, to)
+  }
+  swap('forward_auth 127.0.0.1:8080 {', `forward_auth ${hostPort(opts.authUrl)} {`)
+  if (opts.copyHeaders !== undefined) swap('copy_headers X-Hall-Server', `copy_headers ${opts.copyHeaders.join(' ')}`)
+  swap(/\ntesting\.audit-io\.fr \{\n\timport hall\n\treverse_proxy https:\/\/192\.168\.1\.20:8443 \{\n\t\timport lan_upstream\n\t\}\n\}\n/,
+    `\nhttp://:${port} {\n\tbind 127.0.0.1\n\timport hall\n\treverse_proxy ${hostPort(opts.upstream)}\n}\n`)
+  swap(/\nerp\.audit-io\.fr \{[\s\S]*?\n\}\n/, '\n')
+  swap(/\nhall\.audit-io\.fr \{[\s\S]*?\n\}\n/, '\n')
   // `persist_config off` is not accepted by 2.6.2; the XDG dirs keep autosave in the temp dir
-  return `{
-\tadmin off
-\tauto_https off
-}
-http://:${port} {
-\tbind 127.0.0.1
-\tforward_auth ${hostPort(opts.authUrl)} {
-\t\turi /forward-auth${copy}
-\t}
-\treverse_proxy ${hostPort(opts.upstream)}
-}
-`
+  return `{\n\tadmin off\n\tauto_https off\n}\n${text}`
 }
 
 function hostPort (url: string): string {

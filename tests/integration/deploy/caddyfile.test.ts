@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url'
 import { caddyAvailable } from '../../helpers/caddy.js'
 import { missingTool } from '../../helpers/missing-tool.js'
 
-// The shipped deploy/caddy/Caddyfile, read by Caddy itself: it is valid as written, and its
-// forward_auth is the one the e2e tests run through (tests/helpers/caddy.ts writes it that way).
+// The shipped deploy/caddy/Caddyfile, read by Caddy itself: it is valid as written, with real
+// names and certificates, and every protected site asks Hall first. (The e2e tests run through
+// this same file, with loopback addresses swapped in by tests/helpers/caddy.ts.)
 
 const skip = !caddyAvailable() && missingTool('caddy')
 const root = new URL('../../../', import.meta.url)
@@ -49,7 +50,7 @@ test('caddy validate accepts the shipped Caddyfile as written', { skip }, (t) =>
 
 test('each protected site asks Hall first, with the forward_auth the e2e tests use', { skip }, (t) => {
   const routes = adapt(t, shipped)
-  // the form tests/helpers/caddy.ts writes, adapted by the same Caddy
+  // the minimal forward_auth site, adapted by the same Caddy
   const dir = mkdtempSync(join(tmpdir(), 'hall-caddyfile-ref-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   const reference = join(dir, 'Caddyfile')

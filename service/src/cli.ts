@@ -18,7 +18,8 @@ const USAGE = `Usage: hall <command> [options]
 
 Commands:
   serve                 run Hall (settings from the environment or .env: HALL_CONFIG, HALL_DB,
-                        HALL_HOST, HALL_PORT, HALL_PUBLIC_URL, HALL_LOG_LEVEL)
+                        HALL_HOST, HALL_PORT, HALL_PUBLIC_URL, HALL_LOG_LEVEL,
+                        HALL_TRUSTED_PROXIES, HALL_TRAEFIK_DIR); SIGHUP re-reads HALL_CONFIG
   demo                  run Hall with a simulated sleeping server on loopback, and a small
                         proxy playing Traefik's part on http://app.localhost:8081/
   validate [file]       check a domains.json (default: $HALL_CONFIG or ./domains.json)

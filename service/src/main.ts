@@ -53,6 +53,8 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   const log = options.log ?? createLogger(env.logLevel)
   const clock = options.clock ?? systemClock
   const config = options.config ?? loadConfigFile(env.configFile)
+  // refused now rather than served as a 500 to Traefik later (a domain that is Hall's own host...)
+  renderTraefik(config, env.publicUrl)
   const store = openHallStore(env.dbFile)
   const prober = createProber()
   const fleet = createFleet({ config, clock, prober, waker: options.waker ?? createWaker(), shutdowner: options.shutdowner ?? createShutdowner(), store, log })
@@ -63,7 +65,8 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
     const result = writeDynamicDir(env.traefikDir, text)
     log.info({ file: result.file, changed: result.changed }, 'traefik dynamic config written')
   }
-  const reloader = createReloader({ file: env.configFile, fleet, events: store.events, log, now: () => clock.now(), onApplied: writeTraefik })
+  const renderable = (candidate: HallConfig): void => { renderTraefik(candidate, env.publicUrl) }
+  const reloader = createReloader({ file: env.configFile, fleet, events: store.events, log, now: () => clock.now(), validate: renderable, onApplied: writeTraefik })
   const onSighup = (): void => { reloader.reload('SIGHUP') }
   let watcher: ConfigWatcher | null = null
   if (options.watch ?? options.config === undefined) {

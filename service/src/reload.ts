@@ -15,6 +15,8 @@ export interface ReloaderDeps {
   readonly events: Events
   readonly log: LifecycleLog
   readonly now: () => number
+  /** Throws when the config is valid on its own but not usable here (e.g. Traefik's routers cannot be rendered). */
+  readonly validate?: (config: HallConfig) => void
   /** After a good config is in force (the Traefik file provider's YAML is rewritten from it). */
   readonly onApplied?: (config: HallConfig) => void
 }
@@ -32,18 +34,27 @@ export function createReloader (deps: ReloaderDeps): { reload (why: string): Rel
       log.error({ err }, 'could not record a config reload')
     }
   }
+  function reject (why: string, err: unknown): ReloadResult {
+    const message = err instanceof Error ? err.message : String(err)
+    // field problems of an invalid file are listed one by one; anything else gets its error
+    const problems = isHallError(err, 'HALL_ERR_CONFIG_INVALID') ? err.details : undefined
+    log.error({ file, why, problems, err: problems === undefined ? err : undefined }, `config rejected, the last good one stays in force: ${message}`)
+    record('error', 'config-rejected', message, { file, why, problems })
+    return { ok: false, message }
+  }
+
   return {
     reload (why) {
       let config: HallConfig
+      let summary: ReloadSummary
       try {
         config = loadConfigFile(file)
+        // what Traefik is given must be renderable before Hall acts on the config
+        deps.validate?.(config)
+        summary = fleet.reload(config)
       } catch (err) {
-        if (!isHallError(err)) throw err
-        log.error({ file, why, problems: err.details }, `config rejected, the last good one stays in force: ${err.message}`)
-        record('error', 'config-rejected', err.message, { file, why, problems: err.details })
-        return { ok: false, message: err.message }
+        return reject(why, err)
       }
-      const summary = fleet.reload(config)
       log.info({ file, why, ...summary, domains: config.domains.size }, 'config reloaded')
       record('info', 'config-reloaded', `${file} reloaded (${why})`, summary)
       try {

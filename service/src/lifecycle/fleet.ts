@@ -72,20 +72,17 @@ export function createFleet (deps: FleetDeps): Fleet {
   let config = deps.config
   const supervisors = new Map<string, Supervisor>()
   const phases = new Map<string, Phase>()
-  const wakeQueued = new Set<string>()
+  const queued = new Set<string>()
   const listeners = new Set<StateListener>()
   const activity = createActivityCounter()
   const refusals = createRefusalLog()
   let flushTimer: Timer | null = null
   let started = false
 
-  for (const server of config.servers.values()) add(server)
-
-  function add (server: ServerConfig): Supervisor {
+  for (const server of config.servers.values()) {
     const supervisor = createSupervisor({ ...deps, server, onChange: notify })
     supervisors.set(server.name, supervisor)
     phases.set(server.name, supervisor.state().phase)
-    return supervisor
   }
 
   function notify (name: string, state: ServerState): void {
@@ -96,6 +93,33 @@ export function createFleet (deps: FleetDeps): Fleet {
       } catch (err) {
         deps.log.error({ err, server: name }, 'state listener failed')
       }
+    }
+  }
+
+  /**
+   * Runs `work` on the server's supervisor on the next turn of the event loop, beside the
+   * request: one queued call per server and kind, however many requests arrive in the same tick.
+   */
+  function queue (server: string, kind: 'wake' | 'activity', work: (s: Supervisor) => void): void {
+    const key = `${kind} ${server}`
+    if (queued.has(key)) return
+    queued.add(key)
+    setImmediate(() => {
+      queued.delete(key)
+      const supervisor = supervisors.get(server)
+      if (supervisor !== undefined) work(supervisor)
+    })
+  }
+
+  /** A server gone from the config: its actions still open are closed, its state row dropped. */
+  function forget (name: string): void {
+    const now = clock.now()
+    try {
+      for (const w of store.wakes.pending()) if (w.server === name) store.wakes.finish(w.id, { outcome: 'cancelled', at: now, errorMessage: 'the server was removed from the config' })
+      for (const sd of store.shutdowns.pending()) if (sd.server === name) store.shutdowns.finish(sd.id, { outcome: 'cancelled', at: now, errorMessage: 'the server was removed from the config' })
+      store.serverStates.remove(name)
+    } catch (err) {
+      deps.log.error({ err, server: name }, 'could not close the records of a removed server')
     }
   }
 
@@ -141,15 +165,14 @@ export function createFleet (deps: FleetDeps): Fleet {
       return { domain, server, phase: phases.get(server.name) ?? 'UNKNOWN' }
     },
     requestWake (server, trigger) {
-      // one queued wake per server however many requests arrive in the same tick
-      if (wakeQueued.has(server)) return
-      wakeQueued.add(server)
-      setImmediate(() => {
-        wakeQueued.delete(server)
-        supervisors.get(server)?.requestWake(trigger)
-      })
+      queue(server, 'wake', s => s.requestWake(trigger))
     },
-    noteActivity: (domain) => activity.bump(domain),
+    noteActivity (domain) {
+      activity.bump(domain)
+      // an IDLE server may be about to shut down: it hears of this hit now, not at the next flush
+      const server = config.domains.get(domain)?.server
+      if (server !== undefined && phases.get(server) === 'IDLE') queue(server, 'activity', s => s.dispatch({ kind: 'activity', at: clock.now() }))
+    },
     noteRefusedWake: (domain, reason) => refusals.note(domain, reason),
     wakeNow (name, trigger) {
       const supervisor = supervisorOf(name)
@@ -165,10 +188,13 @@ export function createFleet (deps: FleetDeps): Fleet {
     shutdownNow (name, trigger) {
       const supervisor = supervisorOf(name)
       const before = supervisor.state()
-      if (before.shutdown !== null) return { outcome: 'in-flight', shutdownId: supervisor.shutdownId(), phase: before.phase, reason: null }
+      const refused = (reason: string): ShutdownTicket => ({ outcome: 'refused', shutdownId: null, phase: before.phase, reason })
+      if (before.shutdown !== null && before.shutdown.stage !== 'checking') return { outcome: 'in-flight', shutdownId: supervisor.shutdownId(), phase: before.phase, reason: null }
       if (before.phase === 'OFFLINE') return { outcome: 'already-off', shutdownId: null, phase: before.phase, reason: null }
-      if (supervisor.server.shutdown === null) return { outcome: 'refused', shutdownId: null, phase: before.phase, reason: 'no shutdown command is configured for this server' }
-      if (supervisor.server.policy === 'always_on') return { outcome: 'refused', shutdownId: null, phase: before.phase, reason: 'an always_on server would be woken again at once: change its policy first' }
+      if (supervisor.server.shutdown === null) return refused('no shutdown command is configured for this server')
+      // the policy would wake it again within seconds: say so rather than pretend
+      if (supervisor.server.policy === 'always_on') return refused('an always_on server would be woken again at once: change its policy first')
+      if (supervisor.policyNow().wantUp) return refused('its schedule window is open (or about to open): it would be woken again at once')
       supervisor.dispatch({ kind: 'shutdown-requested', trigger })
       const after = supervisor.state()
       if (after.shutdown !== null) return { outcome: 'started', shutdownId: supervisor.shutdownId(), phase: after.phase, reason: null }
@@ -181,21 +207,35 @@ export function createFleet (deps: FleetDeps): Fleet {
     supervisor: (name) => supervisors.get(name),
     reload (next) {
       const summary: ReloadSummary = { added: [], removed: [], changed: [] }
-      for (const [name, supervisor] of supervisors) {
+      for (const [name, old] of supervisors) {
         const wanted = next.servers.get(name)
-        if (wanted !== undefined && sameServer(wanted, supervisor.server)) continue
-        // the old supervisor has persisted everything: the new one restores from the store
-        supervisor.stop()
+        if (wanted === undefined) summary.removed.push(name)
+        else if (!sameServer(wanted, old.server)) summary.changed.push(name)
+      }
+      for (const name of next.servers.keys()) if (!supervisors.has(name)) summary.added.push(name)
+
+      // build the new supervisors first: if one cannot be (its restore could not read or write
+      // the database), nothing has changed and the old config stays in force
+      const created = new Map<string, Supervisor>()
+      try {
+        for (const name of [...summary.changed, ...summary.added]) {
+          created.set(name, createSupervisor({ ...deps, server: next.servers.get(name)!, onChange: notify }))
+        }
+      } catch (err) {
+        throw new HallError('HALL_ERR_CONFIG_RELOAD', `the new config could not be applied, the old one stays in force: ${(err as Error).message}`, undefined, err)
+      }
+
+      // one synchronous step from here: no request sees half of the old config and half of the new
+      for (const name of [...summary.changed, ...summary.removed]) {
+        supervisors.get(name)!.retire() // a packet or command on its way still goes out
         supervisors.delete(name)
         phases.delete(name)
-        if (wanted === undefined) summary.removed.push(name)
-        else summary.changed.push(name)
       }
+      for (const name of summary.removed) forget(name)
       config = next
-      for (const server of next.servers.values()) {
-        if (supervisors.has(server.name)) continue
-        if (!summary.changed.includes(server.name)) summary.added.push(server.name)
-        const supervisor = add(server)
+      for (const [name, supervisor] of created) {
+        supervisors.set(name, supervisor)
+        phases.set(name, supervisor.state().phase)
         if (started) supervisor.start()
       }
       return summary

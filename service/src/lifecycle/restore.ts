@@ -1,7 +1,7 @@
 import type { ServerConfig } from '../config/types.js'
 import type { LifecycleStore } from './ports.js'
 import { FAILED_PROBES_BEFORE_DOWN } from './probe-steps.js'
-import { initialState, type ServerState, type ShutdownTrigger, type WakeTrigger } from './states.js'
+import { initialState, type Phase, type ServerState, type ShutdownTrigger, type WakeTrigger } from './states.js'
 
 /** A shutdown whose deadline passed while Hall was down gets this long for the probes to see it off. */
 export const RESTORED_SHUTDOWN_GRACE_MS = 10_000
@@ -23,7 +23,15 @@ export interface Restored {
  */
 export function restoreState (server: ServerConfig, store: LifecycleStore, now: number): Restored {
   const persisted = store.serverStates.loadAll().get(server.name)
-  const initial = { ...initialState(now), lastActivityAt: persisted?.lastActivityAt ?? null }
+  // what no phase resets: a wake held for later, the pauses before the next wake, a shutdown that did not take
+  const initial: ServerState = {
+    ...initialState(now),
+    lastActivityAt: persisted?.lastActivityAt ?? null,
+    pendingWake: (persisted?.pendingWake ?? null) as WakeTrigger | null,
+    retryNotBefore: persisted?.retryNotBefore ?? null,
+    autoWakeNotBefore: persisted?.autoWakeNotBefore ?? null,
+    shutdownSuspended: persisted?.shutdownSuspended ?? false
+  }
   const wake = resumeWake(server, store, initial, now)
   // both in flight cannot happen in one run of Hall; if the records say so, the wake wins
   const shutdown = resumeShutdown(server, store, initial, now, wake === null)
@@ -32,7 +40,7 @@ export function restoreState (server: ServerConfig, store: LifecycleStore, now: 
 
   if (persisted?.phase === 'RUNNING' || persisted?.phase === 'IDLE') {
     // provisional: a single failed probe is enough to take it back
-    const state: ServerState = { ...initial, phase: persisted.phase, since: persisted.since, idleFrom: persisted.idleFrom, failedProbes: FAILED_PROBES_BEFORE_DOWN - 1 }
+    const state: ServerState = { ...initial, phase: persisted.phase as Phase, since: persisted.since, idleFrom: persisted.idleFrom, failedProbes: FAILED_PROBES_BEFORE_DOWN - 1 }
     return { wakeId: null, shutdownId: null, resend: false, state }
   }
   return { wakeId: null, shutdownId: null, resend: false, state: initial }
@@ -48,16 +56,20 @@ function resumeWake (server: ServerConfig, store: LifecycleStore, initial: Serve
       resumed = {
         wakeId: wake.id,
         shutdownId: null,
-        resend: wake.sentAt === null && wake.method !== 'none',
+        // started before the crash counts as sent: a second burst is worse than trusting the deadline
+        resend: wake.sendStartedAt === null && wake.sentAt === null && wake.method !== 'none',
         state: {
           ...initial,
           phase: wake.aliveAt === null ? 'WAKING' : 'BOOTING',
           since: wake.aliveAt ?? wake.requestedAt,
+          pendingWake: null,
           wake: { trigger: wake.trigger as WakeTrigger, requestedAt: wake.requestedAt, deadline, sentAt: wake.sentAt, aliveAt: wake.aliveAt }
         }
       }
+    } else if (deadline <= now) {
+      store.wakes.finish(wake.id, { outcome: 'timeout', at: now, errorCode: 'HALL_ERR_WAKE_TIMEOUT', errorMessage: 'its deadline passed while Hall was not running' })
     } else {
-      store.wakes.finish(wake.id, { outcome: 'cancelled', at: now, errorMessage: 'Hall was not running when this wake timed out' })
+      store.wakes.finish(wake.id, { outcome: 'cancelled', at: now, errorMessage: 'a newer wake was under way' })
     }
   }
   return resumed
@@ -67,9 +79,10 @@ function resumeShutdown (server: ServerConfig, store: LifecycleStore, initial: S
   let resumed: Restored | null = null
   const pending = store.shutdowns.pending().filter(s => s.server === server.name).sort((a, b) => b.requestedAt - a.requestedAt)
   for (const shutdown of pending) {
-    if (allowed && resumed === null && shutdown.sentAt !== null && server.shutdown !== null) {
-      // the command ran: wait for the host to go quiet, as before the restart
-      const deadline = Math.max(shutdown.sentAt + server.shutdown.offTimeoutMs, now + RESTORED_SHUTDOWN_GRACE_MS)
+    const sentAt = shutdown.sentAt ?? shutdown.sendStartedAt
+    if (allowed && resumed === null && sentAt !== null && server.shutdown !== null) {
+      // the command ran (or started): wait for the host to go quiet, as before the restart
+      const deadline = Math.max(sentAt + server.shutdown.offTimeoutMs, now + RESTORED_SHUTDOWN_GRACE_MS)
       resumed = {
         wakeId: null,
         shutdownId: shutdown.id,
@@ -77,12 +90,12 @@ function resumeShutdown (server: ServerConfig, store: LifecycleStore, initial: S
         state: {
           ...initial,
           phase: 'SHUTDOWN',
-          since: shutdown.sentAt,
-          shutdown: { trigger: shutdown.trigger as ShutdownTrigger, requestedAt: shutdown.requestedAt, stage: 'waiting', sentAt: shutdown.sentAt, deadline }
+          since: sentAt,
+          shutdown: { trigger: shutdown.trigger as ShutdownTrigger, requestedAt: shutdown.requestedAt, stage: 'waiting', sentAt, deadline }
         }
       }
     } else {
-      // never sent (or superseded): the idle countdown decides again once the server is seen
+      // never started (or superseded): the idle countdown decides again once the server is seen
       store.shutdowns.finish(shutdown.id, { outcome: 'cancelled', at: now, errorMessage: 'Hall restarted before the shutdown command was sent' })
     }
   }

@@ -11,10 +11,13 @@ export function beginShutdown (s: ServerState, trigger: ShutdownTrigger, check: 
 
 /** A person asked (API, CLI): no busy check, since they decided; a wake under way is given up. */
 export function onShutdownRequested (s: ServerState, trigger: ShutdownTrigger, now: number): Step {
-  if (s.shutdown !== null) return stay(s)
+  // an idle shutdown still at its busy check is replaced: the person's decision needs no check
+  if (s.shutdown !== null && s.shutdown.stage !== 'checking') return stay(s)
   if (s.phase !== 'RUNNING' && s.phase !== 'IDLE' && s.phase !== 'BOOTING') return stay(s)
-  const cancelled: Effect[] = s.wake === null ? [] : [{ kind: 'wake-finished', outcome: 'cancelled', error: { code: 'HALL_ERR_WAKE_CANCELLED', message: 'a shutdown was asked for' } }]
-  return beginShutdown({ ...s, wake: null }, trigger, false, now, `shutdown requested (${trigger})`, cancelled)
+  const replaced: Effect[] = []
+  if (s.shutdown !== null) replaced.push({ kind: 'shutdown-finished', outcome: 'cancelled', error: { code: 'HALL_ERR_SHUTDOWN_CANCELLED', message: `replaced by a shutdown asked for (${trigger})` } })
+  if (s.wake !== null) replaced.push({ kind: 'wake-finished', outcome: 'cancelled', error: { code: 'HALL_ERR_WAKE_CANCELLED', message: 'a shutdown was asked for' } })
+  return beginShutdown({ ...s, wake: null, shutdown: null }, trigger, false, now, `shutdown requested (${trigger})`, replaced)
 }
 
 export function onBusyChecked (s: ServerState, requestedAt: number, busy: boolean, now: number): Step {

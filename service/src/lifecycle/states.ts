@@ -3,7 +3,7 @@ export const phases = ['UNKNOWN', 'OFFLINE', 'WAKING', 'BOOTING', 'RUNNING', 'ID
 export type Phase = typeof phases[number]
 
 export type WakeTrigger = 'request' | 'api' | 'schedule' | 'watchdog' | 'external'
-export type ShutdownTrigger = 'idle' | 'schedule' | 'api'
+export type ShutdownTrigger = 'idle' | 'api'
 
 /** The wake the supervisor is waiting on: at most one per server (single-flight). */
 export interface WakeInFlight {

@@ -1,8 +1,8 @@
 import { assertNever } from '../assert-never.js'
 import type { Clock, Timer } from '../clock.js'
 import type { ServerConfig } from '../config/types.js'
-import { isHallError } from '../errors.js'
-import { medianBootMs, policyAt, TICK_MS } from './policy.js'
+import { medianBootMs, policyAt, TICK_MS, type PolicyNow } from './policy.js'
+import { createPowerActions } from './power-actions.js'
 import type { LifecycleLog, LifecycleStore, ProbeOutcome, Prober, Shutdowner, Waker } from './ports.js'
 import { restoreState } from './restore.js'
 import { isTransient, type ServerState, type WakeTrigger } from './states.js'
@@ -34,10 +34,15 @@ export interface Supervisor {
   wakeId (): number | null
   /** The record of the shutdown in flight, when it could be written. */
   shutdownId (): number | null
+  /** What the server's policy asks for now (its schedule window, always on...). */
+  policyNow (): PolicyNow
   dispatch (event: LifecycleEvent): void
   requestWake (trigger: WakeTrigger): void
   start (): void
+  /** Hall is stopping: everything stops, a packet or command on its way included. */
   stop (): void
+  /** Replaced by a new supervisor (hot reload): it stops, but a packet or command on its way finishes. */
+  retire (): void
 }
 
 /** Owns one server's state: runs its probes and policy clock, carries out the effects of each transition. */
@@ -49,8 +54,6 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
   let state = restored.state
   let wakeId = restored.wakeId
   let shutdownId = restored.shutdownId
-  let wakeAbort: AbortController | null = null
-  let shutdownAbort: AbortController | null = null
   let probeTimer: Timer | null = null
   let tickTimer: Timer | null = null
   let tickDueAt = Infinity
@@ -60,6 +63,13 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
   let stopped = false
   let last: (ProbeOutcome & { at: number }) | null = null
   let expectedBootMs = readExpectedBoot()
+  const power = createPowerActions({
+    ...deps,
+    current: () => ({ state, wakeId, shutdownId }),
+    dispatch,
+    isStopped: () => stopped,
+    guarded
+  })
 
   function dispatch (event: LifecycleEvent): void {
     if (stopped) return
@@ -95,7 +105,7 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
     switch (effect.kind) {
       case 'begin-wake':
         wakeId = null
-        if (effect.send) void sendWake(now) // first: the packet matters more than its record
+        if (effect.send) void power.sendWake(now) // first: the packet matters more than its record
         wakeId = store.wakes.begin({ server: server.name, trigger: effect.trigger, method: effect.send ? server.wake.method : 'none', requestedAt: now })
         if (!effect.send) store.events.record({ at: now, level: 'info', server: server.name, kind: 'external-boot', message: 'server came up without a wake from Hall' })
         return
@@ -110,11 +120,11 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
         return
       case 'begin-shutdown':
         shutdownId = null
-        void (effect.check ? checkBusy(now) : sendShutdown(now))
+        void (effect.check ? power.checkBusy(now) : power.sendShutdown(now))
         shutdownId = store.shutdowns.begin({ server: server.name, trigger: effect.trigger, requestedAt: now })
         return
       case 'send-shutdown':
-        if (state.shutdown !== null) void sendShutdown(state.shutdown.requestedAt)
+        if (state.shutdown !== null) void power.sendShutdown(state.shutdown.requestedAt)
         return
       case 'arm-shutdown-deadline':
         arm('shutdown', effect.at, () => dispatch({ kind: 'shutdown-deadline', requestedAt: effect.requestedAt }))
@@ -131,8 +141,7 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
     const id = wakeId
     wakeId = null
     disarm('wake')
-    wakeAbort?.abort() // a relay command still running for this wake is no longer wanted
-    wakeAbort = null
+    power.cancel('wake') // a relay command still running for this wake is no longer wanted
     if (effect.outcome !== 'running') log.warn({ server: server.name, wakeId: id, outcome: effect.outcome, error: effect.error?.message }, 'wake failed')
     if (id === null) return // its record could not be written: nothing to finish
     if (effect.outcome === 'running') store.wakes.markRunning(id, now)
@@ -147,8 +156,7 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
     const id = shutdownId
     shutdownId = null
     disarm('shutdown')
-    shutdownAbort?.abort()
-    shutdownAbort = null
+    power.cancel('shutdown')
     const failed = effect.outcome === 'failed' || effect.outcome === 'timeout'
     log[failed ? 'warn' : 'info']({ server: server.name, shutdownId: id, outcome: effect.outcome, error: effect.error?.message }, 'shutdown finished')
     if (id === null) return
@@ -162,65 +170,6 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
         message: effect.error?.message ?? 'busy check says the server is busy',
         details: { shutdownId: id, ...effect.error }
       })
-    }
-  }
-
-  async function sendWake (requestedAt: number): Promise<void> {
-    const controller = new AbortController()
-    wakeAbort = controller
-    // the waker runs on a later tick, whatever it does: the caller has recorded the wake by then
-    await Promise.resolve()
-    try {
-      const report = await deps.waker.wake(server, controller.signal)
-      if (stopped) return
-      const id = wakeId
-      log.info({ server: server.name, wakeId: id, method: report.method, packets: report.packetsSent, ms: report.durationMs }, 'wake sent')
-      if (id !== null && state.wake?.requestedAt === requestedAt) {
-        guarded(() => store.wakes.markSent(id, { at: clock.now(), packetsSent: report.packetsSent, exitCode: report.exitCode, stderr: report.stderr }), 'wake sent')
-      }
-      dispatch({ kind: 'wake-sent', requestedAt })
-    } catch (err) {
-      if (stopped || controller.signal.aborted) return
-      const { code, message, exitCode, stderr } = failure(err, 'HALL_ERR_WAKE_SEND')
-      const id = wakeId
-      if (id !== null && exitCode !== undefined && state.wake?.requestedAt === requestedAt) {
-        guarded(() => store.wakes.markSent(id, { at: clock.now(), packetsSent: 0, exitCode, stderr: stderr ?? null }), 'relay result')
-      }
-      dispatch({ kind: 'wake-failed', requestedAt, code, message })
-    }
-  }
-
-  async function checkBusy (requestedAt: number): Promise<void> {
-    const controller = new AbortController()
-    shutdownAbort = controller
-    await Promise.resolve()
-    try {
-      const busy = await deps.shutdowner.isBusy(server, controller.signal)
-      if (stopped || controller.signal.aborted) return
-      dispatch({ kind: 'busy-checked', requestedAt, busy })
-    } catch (err) {
-      if (stopped || controller.signal.aborted) return
-      dispatch({ kind: 'shutdown-failed', requestedAt, ...failure(err, 'HALL_ERR_SHUTDOWN_SEND') })
-    }
-  }
-
-  async function sendShutdown (requestedAt: number): Promise<void> {
-    const controller = new AbortController()
-    shutdownAbort = controller
-    await Promise.resolve()
-    try {
-      const report = await deps.shutdowner.shutdown(server, controller.signal)
-      if (stopped || controller.signal.aborted) return
-      const id = shutdownId
-      log.info({ server: server.name, shutdownId: id, exitCode: report.exitCode, ms: report.durationMs }, 'shutdown command sent')
-      if (id !== null) guarded(() => store.shutdowns.markSent(id, { at: clock.now(), exitCode: report.exitCode, stderr: report.stderr }), 'shutdown sent')
-      dispatch({ kind: 'shutdown-sent', requestedAt })
-    } catch (err) {
-      if (stopped || controller.signal.aborted) return
-      const { code, message, exitCode, stderr } = failure(err, 'HALL_ERR_SHUTDOWN_SEND')
-      const id = shutdownId
-      if (id !== null && exitCode !== undefined) guarded(() => store.shutdowns.markSent(id, { at: clock.now(), exitCode, stderr: stderr ?? null }), 'shutdown result')
-      dispatch({ kind: 'shutdown-failed', requestedAt, code, message })
     }
   }
 
@@ -261,7 +210,7 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
   }
 
   function tick (): void {
-    dispatch({ kind: 'tick', ...policyAt(server, clock.now(), expectedBootMs) })
+    dispatch({ kind: 'tick', ...policyNow() })
     if (tickDueAt <= clock.now() || tickDueAt === Infinity) scheduleTick(TICK_MS)
   }
 
@@ -270,6 +219,10 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
     if (tickTimer !== null) clock.clearTimeout(tickTimer)
     tickDueAt = clock.now() + delayMs
     tickTimer = clock.setTimeout(() => { tickTimer = null; tick() }, delayMs)
+  }
+
+  function policyNow (): PolicyNow {
+    return policyAt(server, clock.now(), expectedBootMs)
   }
 
   function readExpectedBoot (): number {
@@ -281,6 +234,16 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
     }
   }
 
+  /** No more probes, timers or transitions; a packet or command already on its way is left to finish. */
+  function retire (): void {
+    stopped = true
+    abort.abort()
+    disarm('wake')
+    disarm('shutdown')
+    if (probeTimer !== null) clock.clearTimeout(probeTimer)
+    if (tickTimer !== null) clock.clearTimeout(tickTimer)
+  }
+
   function persist (now: number): void {
     store.serverStates.save({
       server: server.name,
@@ -290,6 +253,10 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
       lastActivityAt: state.lastActivityAt,
       idleFrom: state.idleFrom,
       shutdownId,
+      pendingWake: state.pendingWake,
+      retryNotBefore: state.retryNotBefore,
+      autoWakeNotBefore: state.autoWakeNotBefore,
+      shutdownSuspended: state.shutdownSuspended,
       updatedAt: now
     })
   }
@@ -301,6 +268,7 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
     lastProbe: () => last,
     wakeId: () => wakeId,
     shutdownId: () => shutdownId,
+    policyNow,
     dispatch,
     requestWake: (trigger) => dispatch({ kind: 'wake-requested', trigger }),
     start () {
@@ -313,26 +281,14 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
         const { requestedAt } = state.shutdown
         arm('shutdown', state.shutdown.deadline, () => dispatch({ kind: 'shutdown-deadline', requestedAt }))
       }
-      if (restored.resend && state.wake !== null) void sendWake(state.wake.requestedAt)
+      if (restored.resend && state.wake !== null) void power.sendWake(state.wake.requestedAt)
       probeSoon(0)
     },
     stop () {
-      stopped = true
-      abort.abort()
-      wakeAbort?.abort()
-      shutdownAbort?.abort()
-      disarm('wake')
-      disarm('shutdown')
-      if (probeTimer !== null) clock.clearTimeout(probeTimer)
-      if (tickTimer !== null) clock.clearTimeout(tickTimer)
-    }
+      retire()
+      power.cancel('wake')
+      power.cancel('shutdown')
+    },
+    retire
   }
-}
-
-/** An error as the lifecycle records it, with the relay's exit code and stderr when it ran. */
-function failure (err: unknown, fallback: string): { code: string, message: string, exitCode?: number | null, stderr?: string } {
-  const code = isHallError(err) ? err.code : fallback
-  const message = err instanceof Error ? err.message : String(err)
-  const details = isHallError(err) ? err.details as { exitCode?: number | null, stderr?: string } | undefined : undefined
-  return { code, message, exitCode: details?.exitCode, stderr: details?.stderr }
 }

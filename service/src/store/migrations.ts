@@ -80,7 +80,7 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 2,
-    name: 'shutdowns and API keys',
+    name: 'shutdowns, API keys, and the rest of the lifecycle state',
     up: `
       CREATE TABLE shutdowns (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -88,6 +88,8 @@ export const migrations: readonly Migration[] = [
         -- idle, schedule, api
         trigger TEXT NOT NULL,
         requested_at INTEGER NOT NULL,
+        -- the command was started (after the busy check): after a crash, it is not run twice
+        send_started_at INTEGER,
         -- null until the command ran: a busy check may veto it first (outcome 'vetoed')
         sent_at INTEGER,
         exit_code INTEGER,
@@ -117,9 +119,18 @@ export const migrations: readonly Migration[] = [
         revoked_at INTEGER
       );
 
-      -- the idle countdown survives a restart: a server idle for an hour is not given a fresh 20 minutes
+      -- what a restart or a reload must not forget: the idle countdown (a server idle for an hour
+      -- is not given a fresh 20 minutes), a wake held for a server still going down, the pauses
+      -- before the next wake, and a shutdown that did not take
       ALTER TABLE server_state ADD COLUMN idle_from INTEGER;
       ALTER TABLE server_state ADD COLUMN shutdown_id INTEGER REFERENCES shutdowns (id) ON DELETE SET NULL;
+      ALTER TABLE server_state ADD COLUMN pending_wake TEXT;
+      ALTER TABLE server_state ADD COLUMN retry_not_before INTEGER;
+      ALTER TABLE server_state ADD COLUMN auto_wake_not_before INTEGER;
+      ALTER TABLE server_state ADD COLUMN shutdown_suspended INTEGER NOT NULL DEFAULT 0;
+
+      -- the packet or relay command was started: after a crash, a wake is not sent twice
+      ALTER TABLE wakes ADD COLUMN send_started_at INTEGER;
     `
   }
 ]

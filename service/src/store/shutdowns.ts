@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import { truncateUtf8 } from './truncate.js'
 
-export type ShutdownTrigger = 'idle' | 'schedule' | 'api'
+export type ShutdownTrigger = 'idle' | 'api'
 export type ShutdownOutcome = 'pending' | 'off' | 'vetoed' | 'failed' | 'timeout' | 'cancelled'
 export type ShutdownFinalOutcome = Exclude<ShutdownOutcome, 'pending'>
 
@@ -11,6 +11,8 @@ export interface ShutdownRecord {
   server: string
   trigger: ShutdownTrigger
   requestedAt: number
+  /** The command was started; set even if Hall died before it finished. */
+  sendStartedAt: number | null
   sentAt: number | null
   exitCode: number | null
   stderr: string | null
@@ -26,6 +28,7 @@ export interface ShutdownFinish { outcome: ShutdownFinalOutcome, at: number, err
 
 export interface Shutdowns {
   begin (s: { server: string, trigger: ShutdownTrigger, requestedAt: number }): number
+  markSending (id: number, at: number): void
   markSent (id: number, s: ShutdownSent): void
   /** Finishes once; `off` also records when the host went quiet. */
   finish (id: number, f: ShutdownFinish): void
@@ -37,12 +40,13 @@ export interface Shutdowns {
   recent (server: string, limit: number): ShutdownRecord[]
 }
 
-const columns = `id, server, trigger, requested_at AS requestedAt, sent_at AS sentAt, exit_code AS exitCode, stderr,
+const columns = `id, server, trigger, requested_at AS requestedAt, send_started_at AS sendStartedAt, sent_at AS sentAt, exit_code AS exitCode, stderr,
   off_at AS offAt, finished_at AS finishedAt, outcome, error_code AS errorCode, error_message AS errorMessage`
 
 export function createShutdowns (db: Database.Database): Shutdowns {
   const insert = db.prepare<[{ server: string, trigger: ShutdownTrigger, requestedAt: number }]>(
     'INSERT INTO shutdowns (server, trigger, requested_at) VALUES (@server, @trigger, @requestedAt)')
+  const updateSending = db.prepare<[number, number]>('UPDATE shutdowns SET send_started_at = ? WHERE id = ?')
   const updateSent = db.prepare<[number, number | null, string | null, number]>(
     'UPDATE shutdowns SET sent_at = ?, exit_code = ?, stderr = ? WHERE id = ?')
   const updateFinish = db.prepare<[string, number, number | null, string | null, string | null, number]>(`
@@ -56,6 +60,9 @@ export function createShutdowns (db: Database.Database): Shutdowns {
 
   return {
     begin: (s) => Number(insert.run(s).lastInsertRowid),
+    markSending (id, at) {
+      updateSending.run(at, id)
+    },
     markSent (id, s) {
       updateSent.run(s.at, s.exitCode, s.stderr === null ? null : truncateUtf8(s.stderr), id)
     },

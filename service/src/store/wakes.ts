@@ -13,6 +13,8 @@ export interface WakeRecord {
   trigger: WakeTrigger
   method: WakeMethod
   requestedAt: number
+  /** The packet or relay command was started; set even if Hall died before it finished. */
+  sendStartedAt: number | null
   sentAt: number | null
   packetsSent: number | null
   exitCode: number | null
@@ -32,6 +34,7 @@ export interface WakeFinish { outcome: WakeFinalOutcome, at: number, errorCode?:
 export interface Wakes {
   /** Returns the new wake's id; its outcome is 'pending' until finish(). */
   begin (w: WakeStart): number
+  markSending (id: number, at: number): void
   markSent (id: number, s: WakeSent): void
   /** Keeps the first time the host answered: later calls do nothing. */
   markAlive (id: number, at: number): void
@@ -50,13 +53,14 @@ export interface Wakes {
   countByOutcome (server: string, sinceMs: number): Record<WakeOutcome, number>
 }
 
-const columns = `id, server, trigger, method, requested_at AS requestedAt, sent_at AS sentAt,
+const columns = `id, server, trigger, method, requested_at AS requestedAt, send_started_at AS sendStartedAt, sent_at AS sentAt,
   packets_sent AS packetsSent, exit_code AS exitCode, stderr, alive_at AS aliveAt, running_at AS runningAt,
   finished_at AS finishedAt, outcome, error_code AS errorCode, error_message AS errorMessage`
 
 export function createWakes (db: Database.Database): Wakes {
   const insert = db.prepare<[WakeStart]>(`
     INSERT INTO wakes (server, trigger, method, requested_at) VALUES (@server, @trigger, @method, @requestedAt)`)
+  const updateSending = db.prepare<[number, number]>('UPDATE wakes SET send_started_at = ? WHERE id = ?')
   const updateSent = db.prepare<[number, number, number | null, string | null, number]>(
     'UPDATE wakes SET sent_at = ?, packets_sent = ?, exit_code = ?, stderr = ? WHERE id = ?')
   const updateAlive = db.prepare<[number, number]>(
@@ -81,6 +85,9 @@ export function createWakes (db: Database.Database): Wakes {
   return {
     begin (w) {
       return Number(insert.run(w).lastInsertRowid)
+    },
+    markSending (id, at) {
+      updateSending.run(at, id)
     },
     markSent (id, s) {
       updateSent.run(s.at, s.packetsSent, s.exitCode, s.stderr === null ? null : truncateUtf8(s.stderr), id)

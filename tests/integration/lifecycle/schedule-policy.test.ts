@@ -112,7 +112,7 @@ test('after a restart, a shutdown that fell due is carried out, counting the idl
   const h = supervisorHarness(t, {
     server: { policy: 'on_demand', idle_shutdown_minutes: 20, shutdown },
     history: (store, now) => store.serverStates.save({
-      server: 'lab', phase: 'IDLE', since: now - 55 * MINUTE, wakeId: null, lastActivityAt: now - 60 * MINUTE, idleFrom: now - 60 * MINUTE, shutdownId: null, updatedAt: now - 50 * MINUTE
+      server: 'lab', phase: 'IDLE', since: now - 55 * MINUTE, wakeId: null, lastActivityAt: now - 60 * MINUTE, idleFrom: now - 60 * MINUTE, shutdownId: null, pendingWake: null, retryNotBefore: null, autoWakeNotBefore: null, shutdownSuspended: false, updatedAt: now - 50 * MINUTE
     })
   })
   Object.assign(h.machine, { alive: true, ready: true })

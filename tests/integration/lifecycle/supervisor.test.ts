@@ -121,7 +121,7 @@ test('after a restart, a server last seen RUNNING keeps its traffic until a prob
   const { supervisor, advance } = harness(t, {
     history: (store, now) => {
       lastActivityAt = now - 60_000
-      store.serverStates.save({ server: 'lab', phase: 'RUNNING', since: now - 3_600_000, wakeId: null, lastActivityAt, idleFrom: lastActivityAt, shutdownId: null, updatedAt: now - 1000 })
+      store.serverStates.save({ server: 'lab', phase: 'RUNNING', since: now - 3_600_000, wakeId: null, lastActivityAt, idleFrom: lastActivityAt, shutdownId: null, pendingWake: null, retryNotBefore: null, autoWakeNotBefore: null, shutdownSuspended: false, updatedAt: now - 1000 })
     }
   })
   assert.equal(supervisor.state().phase, 'RUNNING', 'no waiting page for live traffic while the first probe runs')
@@ -131,7 +131,7 @@ test('after a restart, a server last seen RUNNING keeps its traffic until a prob
   assert.equal(supervisor.state().phase, 'OFFLINE', 'one failed probe is enough to take the belief back')
 })
 
-test('after a restart, a pending wake past its deadline is closed as cancelled, and one still running is resumed', async (t) => {
+test('after a restart, a pending wake past its deadline is closed as timed out, and one still running is resumed', async (t) => {
   let stale = 0
   let live = 0
   const { supervisor, store, machine, advance } = harness(t, {
@@ -141,7 +141,8 @@ test('after a restart, a pending wake past its deadline is closed as cancelled, 
       store.wakes.markSent(live, { at: now - 4_900, packetsSent: 3, exitCode: null, stderr: null })
     }
   })
-  assert.equal(store.wakes.get(stale)!.outcome, 'cancelled')
+  assert.equal(store.wakes.get(stale)!.outcome, 'timeout')
+  assert.equal(store.wakes.get(stale)!.errorMessage, 'its deadline passed while Hall was not running')
   assert.equal(supervisor.state().phase, 'WAKING')
   supervisor.start()
   await advance(1_000)

@@ -12,7 +12,7 @@ function tempDb (t: TestContext) {
 
 const t0 = 1_700_000_000_000
 const offline: PersistedServerState = {
-  server: 'testing', phase: 'OFFLINE', since: t0, wakeId: null, lastActivityAt: null, idleFrom: null, shutdownId: null, updatedAt: t0
+  server: 'testing', phase: 'OFFLINE', since: t0, wakeId: null, lastActivityAt: null, idleFrom: null, shutdownId: null, pendingWake: null, retryNotBefore: null, autoWakeNotBefore: null, shutdownSuspended: false, updatedAt: t0
 }
 
 test('save then loadAll returns every server keyed by name', (t) => {

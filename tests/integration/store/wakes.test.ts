@@ -26,6 +26,7 @@ test('a full wake timeline reads back as one row', (t) => {
     trigger: 'request',
     method: 'ssh',
     requestedAt: t0,
+    sendStartedAt: null,
     sentAt: t0 + 150,
     packetsSent: 3,
     exitCode: 0,

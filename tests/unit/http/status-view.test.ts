@@ -12,6 +12,7 @@ const wake = (outcome: WakeRecord['outcome'], finishedAt: number | null): WakeRe
   trigger: 'request',
   method: 'ssh',
   requestedAt: since - 5000,
+  sendStartedAt: null,
   sentAt: null,
   packetsSent: null,
   exitCode: null,

@@ -33,7 +33,7 @@ function fleetRig (t: TestContext, server: Record<string, unknown>, opts: { star
   const dir = mkdtempSync(join(tmpdir(), 'hall-fleet-'))
   const store = openHallStore(join(dir, 'hall.db'))
   const clock = createFakeClock(opts.start)
-  const lan = { alive: true, ready: true, wakes: 0, busyChecks: 0, shutdowns: 0, obeysShutdown: true }
+  const lan = { alive: true, ready: true, wakes: 0, wakesDone: 0, busyChecks: 0, shutdowns: 0, obeysShutdown: true }
   let answerBusyCheck: ((busy: boolean) => void) | null = null
   const fleet = createFleet({
     config: configOf(server, opts.extraServers),
@@ -42,9 +42,16 @@ function fleetRig (t: TestContext, server: Record<string, unknown>, opts: { star
     log: silent,
     prober: { probe: async (): Promise<ProbeOutcome> => ({ alive: lan.alive, ready: lan.ready, checks: [] }) },
     waker: {
-      wake: async () => {
+      wake: async (_server, signal) => {
         lan.wakes++
-        if (opts.wakeMs !== undefined) await new Promise(resolve => setTimeout(resolve, opts.wakeMs))
+        // like a relay command: it takes real time, and an abort kills it before the packet leaves
+        if (opts.wakeMs !== undefined) {
+          await new Promise((resolve, reject) => {
+            const timer = setTimeout(resolve, opts.wakeMs)
+            signal.addEventListener('abort', () => { clearTimeout(timer); reject(new Error('aborted')) })
+          })
+        }
+        lan.wakesDone++
         return { method: 'udp', packetsSent: 3, exitCode: null, stderr: null, durationMs: 1 }
       }
     },
@@ -120,7 +127,8 @@ test('hot reload while a wake is on its way sends no second wake', async (t) => 
   r.fleet.reload(configOf({ ...onDemand, idle_shutdown_minutes: 30 }))
   await new Promise(resolve => setTimeout(resolve, 400)) // the relay command finishes for real
   await r.advance(2000)
-  assert.equal(r.lan.wakes, 1)
+  assert.equal(r.lan.wakes, 1, 'not sent again by the new supervisor')
+  assert.equal(r.lan.wakesDone, 1, 'and the one on its way was not killed by the reload')
   assert.equal(phase(r), 'WAKING', 'the new supervisor waits on the wake under way')
 })
 

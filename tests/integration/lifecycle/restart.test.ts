@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import Database from 'better-sqlite3'
 import { request } from 'undici'
@@ -118,4 +121,31 @@ test('kill -9 with a server idle, and again in the middle of its shutdown: the c
   await until('OFFLINE', () => serverRow(first.dbFile).phase === 'OFFLINE')
   assert.equal(lab.powerOffs, 1, 'one shutdown command in all')
   assert.deepEqual(shutdownRows(first.dbFile).map(s => [s.trigger, s.outcome]), [['idle', 'off']])
+})
+
+test('kill -9 while the relay is still running the wake command: the restarted Hall does not run it again', async (t) => {
+  const sshd = await startSshd()
+  const dir = mkdtempSync(join(tmpdir(), 'hall-relay-'))
+  const starts = join(dir, 'starts')
+  const config = writeLoopbackConfig({
+    udpPort: 9,
+    httpPort: await freePort(),
+    relays: { lan: { host: '127.0.0.1', port: sshd.port, user: sshd.user, private_key_file: sshd.privateKeyFile, host_key_sha256: sshd.hostKeySha256 } },
+    // every start of the command is written down; it then takes a while, like a slow relay
+    extra: { wake: { method: 'ssh', relay: 'lan', command: `echo {mac} >> ${starts}; sleep 3`, broadcast: '127.0.0.1' } }
+  })
+  t.after(async () => { await sshd.stop(); config.cleanup(); rmSync(dir, { recursive: true, force: true }) })
+
+  const first = await startHall({ configFile: config.file })
+  t.after(() => first.stop())
+  const res = await request(`${first.url}/forward-auth`, { headers: { 'x-forwarded-host': DOMAIN, accept: 'text/html' } })
+  await res.body.dump()
+  await until('the relay command started', () => existsSync(starts))
+  first.kill9()
+
+  const second = await startHall({ configFile: config.file, env: { HALL_DB: first.dbFile } })
+  t.after(() => second.stop())
+  assert.equal((await statusOf(second.url)).state, 'WAKING', 'the wake is resumed, waiting on its deadline')
+  await new Promise(resolve => setTimeout(resolve, 1500))
+  assert.equal(readFileSync(starts, 'utf8').trim().split('\n').length, 1, 'the command ran once')
 })

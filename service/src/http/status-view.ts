@@ -40,7 +40,7 @@ export function wakeJson (w: WakeRecord | null): Record<string, unknown> | null 
     running_at: iso(w.runningAt),
     finished_at: iso(w.finishedAt),
     outcome: w.outcome,
-    error: w.errorCode === null ? null : { code: w.errorCode, message: w.errorMessage ?? '' },
+    error: w.errorCode === null ? null : publicError(w.errorCode, w.errorMessage),
     timeline_ms: { sent: after(w.sentAt), alive: after(w.aliveAt), running: after(w.runningAt) }
   }
 }
@@ -55,7 +55,7 @@ export function shutdownJson (s: ShutdownRecord | null): Record<string, unknown>
     exit_code: s.exitCode,
     off_at: iso(s.offAt),
     outcome: s.outcome,
-    error: s.errorCode === null ? null : { code: s.errorCode, message: s.errorMessage ?? '' }
+    error: s.errorCode === null ? null : publicError(s.errorCode, s.errorMessage)
   }
 }
 
@@ -79,7 +79,8 @@ export function probeJson (probe: (ProbeOutcome & { at: number }) | null): Recor
     at: iso(probe.at),
     alive: probe.alive,
     ready: probe.ready,
-    checks: probe.checks.map(c => ({ type: c.type, target: c.target, ok: c.ok, reason: c.reason, duration_ms: Math.round(c.durationMs) }))
+    // no target: LAN addresses and health URLs are for the logs, not for anyone on the internet
+    checks: probe.checks.map(c => ({ type: c.type, ok: c.ok, reason: c.reason, duration_ms: Math.round(c.durationMs) }))
   }
 }
 
@@ -92,7 +93,18 @@ export function currentFailure (phase: Phase, since: number, wake: WakeRecord | 
   if (phase === 'UNKNOWN' || isServing(phase) || wake === null) return null
   if (wake.outcome !== 'failed' && wake.outcome !== 'timeout') return null
   if (wake.finishedAt === null || wake.finishedAt < since) return null
-  return { code: wake.errorCode ?? 'HALL_ERR_WAKE_TIMEOUT', message: wake.errorMessage ?? 'the server did not wake up' }
+  return publicError(wake.errorCode ?? 'HALL_ERR_WAKE_TIMEOUT', wake.errorMessage)
+}
+
+/**
+ * An error as anyone may read it: the status API is published on Hall's public host, and relay
+ * errors name users, hosts, ports and key files. The full message is in the log and the event log.
+ */
+export function publicError (code: string, message: string | null): { code: string, message: string } {
+  if (code === 'HALL_ERR_WAKE_TIMEOUT' || code === 'HALL_ERR_SHUTDOWN_TIMEOUT') return { code, message: message ?? 'it took too long' }
+  if (code.startsWith('HALL_ERR_SSH_')) return { code, message: 'the relay could not run the command' }
+  if (code.endsWith('_CANCELLED')) return { code, message: 'called off' }
+  return { code, message: 'the command could not be sent' }
 }
 
 /** What the server is doing now, in the words the waiting page uses. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { currentActivity, currentFailure, type Activity } from '../../../service/src/http/status-view.js'
+import { currentActivity, currentFailure, probeJson, publicError, type Activity } from '../../../service/src/http/status-view.js'
 import type { ProbeOutcome } from '../../../service/src/lifecycle/ports.js'
 import type { Phase } from '../../../service/src/lifecycle/states.js'
 import type { WakeRecord } from '../../../service/src/store/index.js'
@@ -67,3 +67,11 @@ for (const c of activities) {
     assert.equal(currentActivity(c.phase, c.probe), c.activity)
   })
 }
+
+test('the public status never shows relay addresses, users or key files, nor probe targets', () => {
+  const leaky = 'cannot connect to hall@192.168.1.2:22 (relay "pi"): key /run/secrets/hall_ssh_key refused'
+  assert.deepEqual(publicError('HALL_ERR_SSH_AUTH', leaky), { code: 'HALL_ERR_SSH_AUTH', message: 'the relay could not run the command' })
+  assert.deepEqual(publicError('HALL_ERR_WAKE_TIMEOUT', 'not ready after 120 s'), { code: 'HALL_ERR_WAKE_TIMEOUT', message: 'not ready after 120 s' })
+  const probe = probeJson({ alive: true, ready: false, at: 0, checks: [{ type: 'http', target: 'http://192.168.1.20:8080/health', ok: false, reason: 'status', durationMs: 3 }] })
+  assert.doesNotMatch(JSON.stringify(probe), /192\.168/)
+})

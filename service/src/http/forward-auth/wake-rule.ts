@@ -14,8 +14,10 @@ export interface RequestRule {
   readonly refusal: RefusalReason | null
 }
 
-// Link previewers and search engines fetch every URL they see posted: a chat message must not power a server on.
-const crawlers = /bot\b|bot\/|crawler|spider|slurp|facebookexternalhit|facebookcatalog|embedly|iframely|skypeuripreview|linkpreview|whatsapp|mastodon|pleroma|misskey|vkshare|pinterest|google-pagerenderer|google-read-aloud|yahoo! slurp|ia_archiver/i
+// Link previewers and search engines fetch every URL they see posted: a chat message must not power a
+// server on. Named tokens, or a "SomethingBot/1.0" product token: a bare "bot" would also match phones
+// ("CUBOT X30") and in-app browsers.
+const crawlers = /[a-z]bot\/\d|googlebot|bingbot|slackbot|discordbot|twitterbot|linkedinbot|telegrambot|applebot|duckduckbot|yandex(bot|images)|baiduspider|facebookexternalhit|facebookcatalog|facebot|pinterestbot|redditbot|whatsapp\/|skypeuripreview|embedly|iframely|mastodon\/|pleroma|misskey|vkshare|google-pagerenderer|google-read-aloud|yahoo! slurp|ia_archiver|\bcrawler\b|\bspider\b/i
 // Uptime monitors poll around the clock; counting them would keep a server awake forever.
 const monitors = /uptime|pingdom|statuscake|site24x7|better ?stack|betteruptime|hetrixtools|freshping|zabbix|nagios|check_http|icinga|blackbox|prometheus|healthcheck|gatus|monit\/|kube-probe|updown\.io|cron-job/i
 // Browsers fetch these by themselves, with no person asking for the page.
@@ -24,10 +26,13 @@ const housekeepingPaths = new Set(['/favicon.ico', '/robots.txt', '/apple-touch-
 const ignored = (refusal: RefusalReason): RequestRule => ({ wakes: false, counts: false, refusal })
 const counted = (refusal: RefusalReason | null): RequestRule => ({ wakes: refusal === null, counts: true, refusal })
 
+/** Longer User-Agents are cut before matching: a badly written pattern must not cost much per request. */
+export const MAX_USER_AGENT_MATCHED = 512
+
 /** Which requests wake a server and which keep it awake. Pure; runs on the forward-auth path. */
 export function requestRule (domain: DomainConfig, req: ForwardedRequest): RequestRule {
   if (housekeepingPaths.has(pathOf(req.uri))) return ignored('housekeeping-path')
-  const ua = req.userAgent
+  const ua = req.userAgent.length > MAX_USER_AGENT_MATCHED ? req.userAgent.slice(0, MAX_USER_AGENT_MATCHED) : req.userAgent
   if (domain.ignoreUserAgents.some(pattern => pattern.test(ua))) return ignored('ignored-user-agent')
   if (monitors.test(ua)) return ignored('monitor')
   if (crawlers.test(ua)) return ignored('crawler')

@@ -44,7 +44,9 @@ const crawlers = [
   'TelegramBot (like TwitterBot)',
   'Twitterbot/1.0',
   'LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)',
-  'Mastodon/4.2.0 (http.rb/5.1.1; +https://mastodon.social/)'
+  'Mastodon/4.2.0 (http.rb/5.1.1; +https://mastodon.social/)',
+  'Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)',
+  'Mozilla/5.0 (compatible; Pinterestbot/1.0; +http://www.pinterest.com/bot.html)'
 ]
 const monitors = [
   'Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)',
@@ -67,7 +69,10 @@ test('everyday browsers are not mistaken for crawlers', () => {
     FIREFOX,
     'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0',
     'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
-    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36'
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36',
+    // a phone brand and an in-app browser, both once caught by a bare "bot" or "pinterest"
+    'Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36',
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [Pinterest/iOS]'
   ]) assert.equal(requestRule(d, req({ userAgent: ua })).wakes, true, ua)
 })
 
@@ -84,4 +89,10 @@ test('ignore_user_agents: case-insensitive patterns of the domain', () => {
   assert.equal(requestRule(d, req({ userAgent: 'curl/8.5.0' })).refusal, 'ignored-user-agent')
   assert.equal(requestRule(d, req({ userAgent: 'My-Backup-Script/1.0' })).refusal, 'ignored-user-agent')
   assert.equal(requestRule(d, req({ userAgent: 'libcurl-agent' })).wakes, true, '"^curl/" is anchored')
+})
+
+test('a User-Agent longer than 512 characters is matched on its first 512 only', () => {
+  const d = domainWith({ ignore_user_agents: ['tail-marker'] })
+  assert.equal(requestRule(d, req({ userAgent: `${'x'.repeat(600)} tail-marker` })).wakes, true)
+  assert.equal(requestRule(d, req({ userAgent: `tail-marker ${'x'.repeat(600)}` })).refusal, 'ignored-user-agent')
 })

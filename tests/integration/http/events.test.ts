@@ -7,7 +7,7 @@ import Fastify from 'fastify'
 import { Agent, request } from 'undici'
 import { readEnv } from '../../../service/src/config/env.js'
 import { startSimulatedServer } from '../../../service/src/demo/sim-server.js'
-import { eventRoutes, MAX_EVENT_CLIENTS } from '../../../service/src/http/routes/events.js'
+import { eventRoutes, MAX_EVENT_CLIENTS, MAX_EVENT_CLIENTS_PER_ADDRESS } from '../../../service/src/http/routes/events.js'
 import { startService, type Service } from '../../../service/src/main.js'
 import { powerHistory } from '../../../service/src/store/index.js'
 import { writeLoopbackConfig } from '../../helpers/hall-config.js'
@@ -28,9 +28,12 @@ interface Stream {
   close (): void
 }
 
-async function openStream (url: string, dispatcher?: Agent): Promise<Stream> {
+/** `client`: the browser's address as the (trusted, loopback) proxy reports it in X-Forwarded-For. */
+async function openStream (url: string, dispatcher?: Agent, client?: string): Promise<Stream> {
   const abort = new AbortController()
-  const res = await request(url, { signal: abort.signal, dispatcher, headers: { accept: 'text/event-stream' } })
+  const headers: Record<string, string> = { accept: 'text/event-stream' }
+  if (client !== undefined) headers['x-forwarded-for'] = client
+  const res = await request(url, { signal: abort.signal, dispatcher, headers })
   const events: SseEvent[] = []
   const comments: string[] = []
   const waiters = new Set<() => void>()
@@ -174,11 +177,13 @@ test(`events: at most ${MAX_EVENT_CLIENTS} open streams; one more is refused wit
   const { hall } = await startAsleep(t)
   const agent = new Agent({ connections: MAX_EVENT_CLIENTS + 5 })
   t.after(() => agent.destroy())
-  const streams = await Promise.all(Array.from({ length: MAX_EVENT_CLIENTS }, async () => await openStream(`${hall.url}/api/events/${DOMAIN}`, agent)))
+  // many browsers (one stream each, as the proxy reports them), so the per-address cap is not what is tested
+  const browser = (i: number): string => `198.51.100.${i % 250}`
+  const streams = await Promise.all(Array.from({ length: MAX_EVENT_CLIENTS }, async (_, i) => await openStream(`${hall.url}/api/events/${DOMAIN}`, agent, browser(i))))
   t.after(() => { for (const s of streams) s.close() })
   assert.ok(streams.every(s => s.status === 200))
 
-  const refused = await request(`${hall.url}/api/events/${DOMAIN}`, { dispatcher: agent })
+  const refused = await request(`${hall.url}/api/events/${DOMAIN}`, { dispatcher: agent, headers: { 'x-forwarded-for': '203.0.113.1' } })
   assert.equal(refused.statusCode, 503)
   assert.equal(refused.headers['retry-after'], '5')
   assert.equal((await refused.body.json() as { error: string }).error, 'HALL_ERR_HTTP_TOO_MANY_STREAMS')
@@ -187,13 +192,28 @@ test(`events: at most ${MAX_EVENT_CLIENTS} open streams; one more is refused wit
   let again: Stream | null = null
   // the server sees the close a moment later: bounded retries
   for (let i = 0; i < 50; i++) {
-    const s = await openStream(`${hall.url}/api/events/${DOMAIN}`, agent)
+    const s = await openStream(`${hall.url}/api/events/${DOMAIN}`, agent, '203.0.113.1')
     if (s.status === 200) { again = s; break }
     s.close()
     await new Promise(resolve => setTimeout(resolve, 20))
   }
   assert.ok(again !== null, 'a slot frees up when a client leaves')
   again.close()
+})
+
+test(`events: one browser gets at most ${MAX_EVENT_CLIENTS_PER_ADDRESS} streams; others are not affected`, { timeout: 30_000 }, async (t) => {
+  const { hall } = await startAsleep(t)
+  const agent = new Agent({ connections: MAX_EVENT_CLIENTS_PER_ADDRESS + 5 })
+  t.after(() => agent.destroy())
+  const greedy = await Promise.all(Array.from({ length: MAX_EVENT_CLIENTS_PER_ADDRESS }, async () => await openStream(`${hall.url}/api/events/${DOMAIN}`, agent, '198.51.100.7')))
+  t.after(() => { for (const s of greedy) s.close() })
+  assert.ok(greedy.every(s => s.status === 200))
+  const more = await openStream(`${hall.url}/api/events/${DOMAIN}`, agent, '198.51.100.7')
+  more.close()
+  assert.equal(more.status, 503)
+  const other = await openStream(`${hall.url}/api/events/${DOMAIN}`, agent, '198.51.100.8')
+  other.close()
+  assert.equal(other.status, 200)
 })
 
 test('events: close() ends open streams instead of waiting for them', { timeout: 15_000 }, async (t) => {

@@ -15,6 +15,8 @@ export interface EventOptions {
 }
 
 export const MAX_EVENT_CLIENTS = 200
+/** Open streams from one client address: one browser cannot take every stream. */
+export const MAX_EVENT_CLIENTS_PER_ADDRESS = 10
 /** Proxies close a response that stays silent too long (nginx: 60 s by default). */
 export const HEARTBEAT_MS = 15_000
 /** Probe details (booting vs starting its application) change without a state change: look again this often. */
@@ -45,6 +47,7 @@ export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) =
   const maxClients = opts.maxClients ?? MAX_EVENT_CLIENTS
   const channels = new Map<string, Channel>()
   let clientCount = 0
+  const perAddress = new Map<string, number>()
   let heartbeat: NodeJS.Timeout | null = null
   let refresh: NodeJS.Timeout | null = null
 
@@ -91,10 +94,16 @@ export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) =
     return channel
   }
 
-  function join (domain: string, res: ServerResponse, status: Record<string, unknown>): void {
+  function join (domain: string, res: ServerResponse, status: Record<string, unknown>, address: string): void {
     const channel = channelOf(domain, status)
     channel.clients.add(res)
     clientCount++
+    perAddress.set(address, (perAddress.get(address) ?? 0) + 1)
+    res.once('close', () => {
+      const left = (perAddress.get(address) ?? 1) - 1
+      if (left === 0) perAddress.delete(address)
+      else perAddress.set(address, left)
+    })
     if (heartbeat === null) {
       heartbeat = setInterval(() => { for (const c of channels.values()) for (const r of c.clients) send(r, ': keep-alive\n\n') }, opts.heartbeatMs ?? HEARTBEAT_MS).unref()
       refresh = setInterval(() => { for (const c of channels.values()) queue(c) }, opts.refreshMs ?? REFRESH_MS).unref()
@@ -134,7 +143,8 @@ export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) =
     const status = statusOf(domain)
     reply.header('cache-control', 'no-store')
     if (status === null) return await reply.code(404).send({ error: 'HALL_ERR_DOMAIN_UNKNOWN', message: `Hall does not serve ${req.params.domain}` })
-    if (clientCount >= maxClients) {
+    // req.ip is the browser's address when the stream came through a trusted proxy
+    if (clientCount >= maxClients || (perAddress.get(req.ip) ?? 0) >= MAX_EVENT_CLIENTS_PER_ADDRESS) {
       // the page falls back to polling /api/status when its stream is refused
       return await reply.code(503).header('retry-after', '5').send({ error: 'HALL_ERR_HTTP_TOO_MANY_STREAMS', message: 'too many open event streams; poll /api/status instead' })
     }
@@ -148,7 +158,7 @@ export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) =
     })
     res.on('error', () => res.destroy()) // a client gone mid-write is not Hall's error
     res.write(`retry: ${RETRY_MS}\n\n${statusEvent(status)}`)
-    join(domain, res, status)
+    join(domain, res, status, req.ip)
   })
 }
 

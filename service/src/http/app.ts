@@ -69,7 +69,7 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   const startedAt = deps.clock.now()
   app.register(statusRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, version: deps.version })
   app.register(pageRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock })
-  app.register(eventRoutes, { fleet: deps.fleet, history: deps.history, startedAt })
+  app.register(eventRoutes, { fleet: deps.fleet, history: deps.history, startedAt, clock: deps.clock })
   app.register(traefikRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl, proxies })
   const limiter = createFailureLimiter({ clock: deps.clock })
   app.register(controlRoutes, { fleet: deps.fleet, auth: createApiKeyAuth({ apiKeys: deps.apiKeys, clock: deps.clock, limiter, log: deps.log }) })

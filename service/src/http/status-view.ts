@@ -1,5 +1,8 @@
 import { assertNever } from '../assert-never.js'
 import type { DomainView, Fleet } from '../lifecycle/fleet.js'
+import type { ScheduleConfig } from '../config/types.js'
+import { BOOT_HISTORY, medianBootMs } from '../lifecycle/policy.js'
+import { formatLocal, nextChange, windowAt } from '../lifecycle/schedule.js'
 import type { ProbeOutcome } from '../lifecycle/ports.js'
 import { isServing, type Phase, type ServerState } from '../lifecycle/states.js'
 import type { ShutdownRecord, WakeRecord } from '../store/index.js'
@@ -12,12 +15,9 @@ export interface PowerHistory {
   latestShutdown (server: string): ShutdownRecord | null
 }
 
-export const BOOT_HISTORY_SIZE = 10
-
+/** The same estimate the scheduler wakes servers ahead by; null before the first boot Hall saw. */
 export function expectedBootMs (history: PowerHistory, server: string): number | null {
-  const durations = history.bootDurationsMs(server, BOOT_HISTORY_SIZE).sort((a, b) => a - b)
-  if (durations.length === 0) return null
-  return durations[Math.floor(durations.length / 2)]!
+  return medianBootMs(history.bootDurationsMs(server, BOOT_HISTORY))
 }
 
 export function iso (ms: number | null): string | null {
@@ -69,6 +69,19 @@ function powerJson (view: DomainView, state: ServerState | null, history: PowerH
     idle_shutdown_minutes: idleShutdown === null ? null : idleShutdown / 60_000,
     shutdown_suspended: state?.shutdownSuspended ?? false,
     last_shutdown: shutdownJson(history.latestShutdown(view.server.name))
+  }
+}
+
+/** For a scheduled server: whether a window is open, and when that next changes, in UTC and local time. */
+export function scheduleJson (schedule: ScheduleConfig | null, now: number): Record<string, unknown> | null {
+  if (schedule === null) return null
+  const change = nextChange(schedule, now)
+  return {
+    timezone: schedule.timezone,
+    open: windowAt(schedule, now) !== null,
+    next_change: change === null ? null : change.opening ? 'opens' : 'closes',
+    next_change_at: change === null ? null : iso(change.at),
+    next_change_local: change === null ? null : formatLocal(schedule.timezone, change.at)
   }
 }
 
@@ -140,14 +153,14 @@ export function currentActivity (phase: Phase, probe: ProbeOutcome | null): Acti
 }
 
 /** The status JSON of one domain as /api/status/:domain and /api/events/:domain send it; null when unknown. */
-export function statusOfDomain (fleet: Pick<Fleet, 'lookup' | 'supervisor'>, history: PowerHistory, host: string, fallbackSince: number): Record<string, unknown> | null {
+export function statusOfDomain (fleet: Pick<Fleet, 'lookup' | 'supervisor'>, history: PowerHistory, host: string, fallbackSince: number, now: number): Record<string, unknown> | null {
   const view = fleet.lookup(host)
   if (view === undefined) return null
   const supervisor = fleet.supervisor(view.server.name)
-  return domainStatusJson(view, supervisor?.state() ?? null, fallbackSince, history, supervisor?.lastProbe() ?? null)
+  return domainStatusJson(view, supervisor?.state() ?? null, fallbackSince, history, supervisor?.lastProbe() ?? null, now)
 }
 
-export function domainStatusJson (view: DomainView, state: ServerState | null, fallbackSince: number, history: PowerHistory, probe: (ProbeOutcome & { at: number }) | null): Record<string, unknown> {
+export function domainStatusJson (view: DomainView, state: ServerState | null, fallbackSince: number, history: PowerHistory, probe: (ProbeOutcome & { at: number }) | null, now: number): Record<string, unknown> {
   const since = state?.since ?? fallbackSince
   const boot = expectedBootMs(history, view.server.name)
   const wake = history.latest(view.server.name)
@@ -162,6 +175,7 @@ export function domainStatusJson (view: DomainView, state: ServerState | null, f
     failure: currentFailure(view.phase, since, wake),
     last_wake: wakeJson(wake),
     last_probe: probeJson(probe),
-    power: powerJson(view, state, history)
+    power: powerJson(view, state, history),
+    schedule: scheduleJson(view.server.schedule, now)
   }
 }

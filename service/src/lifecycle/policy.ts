@@ -34,9 +34,12 @@ export function policyAt (server: ServerConfig, now: number, expectedBootMs: num
   }
 }
 
-/** Median of recent request-to-RUNNING times: one slow boot (a disk check) does not skew it. */
-export function medianBootMs (durations: readonly number[]): number {
-  if (durations.length === 0) return DEFAULT_BOOT_MS
+/** Recent boots the expected boot time is taken from. */
+export const BOOT_HISTORY = 10
+
+/** Median of recent request-to-RUNNING times (one slow boot, a disk check say, does not skew it); null without history. */
+export function medianBootMs (durations: readonly number[]): number | null {
+  if (durations.length === 0) return null
   const sorted = [...durations].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)]!
 }

@@ -1,7 +1,7 @@
 import { assertNever } from '../assert-never.js'
 import type { Clock, Timer } from '../clock.js'
 import type { ServerConfig } from '../config/types.js'
-import { medianBootMs, policyAt, TICK_MS, type PolicyNow } from './policy.js'
+import { BOOT_HISTORY, DEFAULT_BOOT_MS, medianBootMs, policyAt, TICK_MS, type PolicyNow } from './policy.js'
 import { createPowerActions } from './power-actions.js'
 import type { LifecycleLog, LifecycleStore, ProbeOutcome, Prober, Shutdowner, Waker } from './ports.js'
 import { restoreState } from './restore.js'
@@ -10,8 +10,6 @@ import { next, rulesFor, type Effect, type LifecycleEvent } from './transitions.
 
 /** Probe cadence while something is changing: RUNNING is noticed within a second of becoming true. */
 export const FAST_PROBE_MS = 500
-/** Boot times the expected boot time is the median of. */
-const BOOT_HISTORY = 10
 
 export interface SupervisorDeps {
   readonly server: ServerConfig
@@ -227,10 +225,10 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
 
   function readExpectedBoot (): number {
     try {
-      return medianBootMs(store.wakes.bootDurationsMs(server.name, BOOT_HISTORY))
+      return medianBootMs(store.wakes.bootDurationsMs(server.name, BOOT_HISTORY)) ?? DEFAULT_BOOT_MS
     } catch (err) {
       log.error({ server: server.name, err }, 'could not read boot history')
-      return medianBootMs([])
+      return DEFAULT_BOOT_MS
     }
   }
 

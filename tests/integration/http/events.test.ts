@@ -10,6 +10,7 @@ import { startSimulatedServer } from '../../../service/src/demo/sim-server.js'
 import { eventRoutes, MAX_EVENT_CLIENTS, MAX_EVENT_CLIENTS_PER_ADDRESS } from '../../../service/src/http/routes/events.js'
 import { startService, type Service } from '../../../service/src/main.js'
 import { powerHistory } from '../../../service/src/store/index.js'
+import { systemClock } from '../../../service/src/clock.js'
 import { writeLoopbackConfig } from '../../helpers/hall-config.js'
 import { DOMAIN, startAsleep, until } from '../../helpers/hall-in-process.js'
 
@@ -233,7 +234,7 @@ test('events: a comment line every heartbeat keeps proxies from closing a quiet 
   const { hall } = await startAsleep(t)
   // the route as app.ts registers it, with a heartbeat short enough for a test
   const app = Fastify()
-  await app.register(eventRoutes, { fleet: hall.fleet, history: powerHistory(hall.store), startedAt: Date.now(), heartbeatMs: 30 })
+  await app.register(eventRoutes, { fleet: hall.fleet, history: powerHistory(hall.store), startedAt: Date.now(), clock: systemClock, heartbeatMs: 30 })
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.after(() => app.close())
   const address = app.server.address()

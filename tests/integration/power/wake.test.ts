@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import type { RelayConfig, ServerConfig, WakeConfig } from '../../../service/src/config/types.js'
 import { isHallError } from '../../../service/src/errors.js'
-import { createShutdowner, createWaker } from '../../../service/src/power/wake.js'
+import { createWaker } from '../../../service/src/power/wake.js'
 import { startSshd, type TestSshd } from '../../helpers/sshd.js'
 import { listenForMagicPackets } from '../../helpers/udp-listener.js'
 
@@ -90,13 +90,4 @@ test('wake ssh: the first stderr line is in the message', async () => {
   await assert.rejects(createWaker().wake(server(wake), signal()), (err: unknown) =>
     isHallError(err, 'HALL_ERR_SSH_EXIT_STATUS') && err.message.includes('exit code 127: wakeonlan: not found') &&
     (err.details as { stderr: string }).stderr === 'wakeonlan: not found\nmore\n')
-})
-
-test('shutdown: runs the command on the shutdown relay; failure is HALL_ERR_SSH_EXIT_STATUS', async () => {
-  const udp: WakeConfig = { method: 'udp', broadcast: '127.0.0.1', port: 9, secureOn: null }
-  const ok = await createShutdowner().shutdown(server(udp, { shutdown: { relay: relay(), command: 'echo bye', busyCheck: null, offTimeoutMs: 60_000 } }), signal())
-  assert.equal(ok.exitCode, 0)
-  await assert.rejects(createShutdowner().shutdown(server(udp, { shutdown: { relay: relay(), command: 'exit 2', busyCheck: null, offTimeoutMs: 60_000 } }), signal()),
-    (err: unknown) => isHallError(err, 'HALL_ERR_SSH_EXIT_STATUS') && (err.details as { exitCode: number }).exitCode === 2)
-  await assert.rejects(createShutdowner().shutdown(server(udp), signal()), /no shutdown command/)
 })

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { currentActivity, currentFailure, probeJson, publicError, type Activity } from '../../../service/src/http/status-view.js'
+import { currentActivity, currentFailure, probeJson, publicError, scheduleJson, type Activity } from '../../../service/src/http/status-view.js'
 import type { ProbeOutcome } from '../../../service/src/lifecycle/ports.js'
 import type { Phase } from '../../../service/src/lifecycle/states.js'
 import type { WakeRecord } from '../../../service/src/store/index.js'
@@ -74,4 +74,13 @@ test('the public status never shows relay addresses, users or key files, nor pro
   assert.deepEqual(publicError('HALL_ERR_WAKE_TIMEOUT', 'not ready after 120 s'), { code: 'HALL_ERR_WAKE_TIMEOUT', message: 'not ready after 120 s' })
   const probe = probeJson({ alive: true, ready: false, at: 0, checks: [{ type: 'http', target: 'http://192.168.1.20:8080/health', ok: false, reason: 'status', durationMs: 3 }] })
   assert.doesNotMatch(JSON.stringify(probe), /192\.168/)
+})
+
+test('a scheduled server says whether its window is open and when that changes, in UTC and local time', () => {
+  const schedule = { timezone: 'Europe/Paris', windows: [{ days: ['thu' as const], fromMinute: 8 * 60, toMinute: 19 * 60 }] }
+  assert.deepEqual(scheduleJson(schedule, Date.parse('2026-11-26T09:00:00Z')), {
+    timezone: 'Europe/Paris', open: true, next_change: 'closes', next_change_at: '2026-11-26T18:00:00.000Z', next_change_local: '2026-11-26T19:00:00+01:00'
+  })
+  assert.equal(scheduleJson(schedule, Date.parse('2026-11-26T18:00:00Z'))?.next_change, 'opens')
+  assert.equal(scheduleJson(null, 0), null)
 })

@@ -23,7 +23,8 @@ test('scheduled: up inside a window and one boot time (plus a tick) before it; o
   assert.deepEqual(policyAt(s, Date.parse('2026-11-26T19:00:00Z'), boot), { wantUp: false, mayIdle: true })
 })
 
-test('expected boot time: the median of recent boots, 60 s when there is no history', () => {
-  assert.equal(medianBootMs([]), DEFAULT_BOOT_MS)
+test('expected boot time: the median of recent boots, none without history (the scheduler then assumes 60 s)', () => {
+  assert.equal(medianBootMs([]), null)
+  assert.equal(DEFAULT_BOOT_MS, 60_000)
   assert.equal(medianBootMs([30_000, 500_000, 40_000]), 40_000, 'one slow boot does not skew it')
 })

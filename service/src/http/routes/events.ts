@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import type { FastifyPluginAsync } from 'fastify'
+import type { Clock } from '../../clock.js'
 import type { Fleet } from '../../lifecycle/fleet.js'
 import { statusOfDomain, type PowerHistory } from '../status-view.js'
 
@@ -8,6 +9,7 @@ export interface EventOptions {
   history: PowerHistory
   /** `since` for a server without a supervisor yet. */
   startedAt: number
+  clock: Clock
   /** Open streams across all domains; one more gets 503. */
   maxClients?: number
   heartbeatMs?: number
@@ -43,7 +45,7 @@ interface Channel {
  * then again whenever it changes; a comment line as heartbeat.
  */
 export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) => {
-  const { fleet, history, startedAt } = opts
+  const { fleet, history, startedAt, clock } = opts
   const maxClients = opts.maxClients ?? MAX_EVENT_CLIENTS
   const channels = new Map<string, Channel>()
   let clientCount = 0
@@ -51,7 +53,7 @@ export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) =
   let heartbeat: NodeJS.Timeout | null = null
   let refresh: NodeJS.Timeout | null = null
 
-  const statusOf = (domain: string): Record<string, unknown> | null => statusOfDomain(fleet, history, domain, startedAt)
+  const statusOf = (domain: string): Record<string, unknown> | null => statusOfDomain(fleet, history, domain, startedAt, clock.now())
 
   function send (res: ServerResponse, chunk: string): void {
     if (res.writableLength > MAX_BUFFERED_BYTES) { res.destroy(); return }

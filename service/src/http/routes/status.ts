@@ -10,7 +10,7 @@ const anyObject = { type: 'object', additionalProperties: true } as const
 
 /** JSON for the waiting page, for monitors, and Hall's own liveness. None of these wake anything. */
 export const statusRoutes: FastifyPluginAsync<StatusOptions> = async (app, { fleet, history, clock, startedAt, version }) => {
-  const statusOf = (host: string): Record<string, unknown> | null => statusOfDomain(fleet, history, host, startedAt)
+  const statusOf = (host: string): Record<string, unknown> | null => statusOfDomain(fleet, history, host, startedAt, clock.now())
 
   app.get<{ Params: { domain: string } }>('/api/status/:domain', {
     logLevel: 'warn', // the waiting page polls it every second or two

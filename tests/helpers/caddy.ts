@@ -1,10 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
+import { watchChild } from './child-server.js'
 import { freePort } from './free-port.js'
 
 // Caddy stands in for Traefik in e2e tests, running the shipped deploy/caddy/Caddyfile: its
@@ -58,26 +59,19 @@ async function launch (dir: string, port: number, opts: CaddyOptions): Promise<R
     env: { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') },
     stdio: ['ignore', 'pipe', 'pipe']
   })
-  let output = ''
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => { output += s })
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => { output += s })
-  const killOnExit = (): void => { child.kill('SIGKILL') } // never leave caddy behind a crashed test run
-  process.once('exit', killOnExit)
-  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
+  const watched = watchChild(child)
 
   const stop = async (): Promise<void> => {
-    process.off('exit', killOnExit)
-    await terminate(child, exited)
+    await watched.stop()
     await rm(dir, { recursive: true, force: true })
   }
 
   const deadline = Date.now() + START_TIMEOUT_MS
   // the log line rules out a stranger that grabbed the port after freePort (caddy then exits)
-  while (!(output.includes('serving initial configuration') && await accepts(port))) {
-    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-      process.off('exit', killOnExit)
-      await terminate(child, exited)
-      throw new Error(`caddy did not start listening on 127.0.0.1:${port} (exit ${child.exitCode ?? child.signalCode ?? 'none'}):\n${output}`)
+  while (!(watched.output().includes('serving initial configuration') && await accepts(port))) {
+    if (watched.hasExited() || Date.now() > deadline) {
+      await watched.stop()
+      throw new Error(`caddy did not start listening on 127.0.0.1:${port} (exit ${child.exitCode ?? child.signalCode ?? 'none'}):\n${watched.output()}`)
     }
     await delay(25)
   }
@@ -119,12 +113,4 @@ async function accepts (port: number): Promise<boolean> {
     s.once('connect', () => { s.destroy(); resolve(true) })
     s.once('error', () => resolve(false))
   })
-}
-
-async function terminate (child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-  await exited
-  clearTimeout(timer)
 }

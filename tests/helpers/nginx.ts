@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { request } from 'undici'
+import { watchChild } from './child-server.js'
 import { freePort } from './free-port.js'
 
 // Debian's nginx in front of Hall, running the SHIPPED deploy/nginx/hall.conf: only its names,
@@ -115,23 +116,17 @@ async function launch (dir: string, ports: { port: number, httpPort: number }, o
   await writeFile(join(dir, 'nginx.conf'), mainConf(dir, ports, token))
   // -e: errors before the config is read go to stderr, not to /var/log/nginx
   const child = spawn(nginxPath(), ['-e', 'stderr', '-p', `${dir}/`, '-c', join(dir, 'nginx.conf')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => { output += s })
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => { output += s })
-  const killOnExit = (): void => { child.kill('SIGKILL') } // never leave nginx behind a crashed test run
-  process.once('exit', killOnExit)
-  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
+  const watched = watchChild(child)
   const logs = (): string => {
     let access = ''
     try { access = readFileSync(join(dir, 'access.log'), 'utf8') } catch {}
-    return `${output}--- access log ---\n${access}`
+    return `${watched.output()}--- access log ---\n${access}`
   }
 
   let stopping: Promise<void> | undefined
   const stop = async (): Promise<void> => {
     stopping ??= (async () => {
-      process.off('exit', killOnExit)
-      await terminate(child, exited)
+      await watched.stop()
       await rm(dir, { recursive: true, force: true })
     })()
     await stopping
@@ -139,10 +134,9 @@ async function launch (dir: string, ports: { port: number, httpPort: number }, o
 
   const deadline = Date.now() + START_TIMEOUT_MS
   while (!(await answers(ports.port, token) && await answers(ports.httpPort, token))) {
-    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-      process.off('exit', killOnExit)
-      await terminate(child, exited)
-      throw new Error(`nginx did not start on 127.0.0.1:${ports.port} and :${ports.httpPort} (exit ${child.exitCode ?? child.signalCode ?? 'none'}):\n${output}`)
+    if (watched.hasExited() || Date.now() > deadline) {
+      await watched.stop()
+      throw new Error(`nginx did not start on 127.0.0.1:${ports.port} and :${ports.httpPort} (exit ${child.exitCode ?? child.signalCode ?? 'none'}):\n${watched.output()}`)
     }
     await delay(25)
   }
@@ -156,14 +150,6 @@ async function answers (port: number, token: string): Promise<boolean> {
   } catch {
     return false
   }
-}
-
-async function terminate (child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-  await exited
-  clearTimeout(timer)
 }
 
 function escape (text: string): string {

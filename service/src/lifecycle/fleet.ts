@@ -1,11 +1,10 @@
-import type { Clock, Timer } from '../clock.js'
+import type { Timer } from '../clock.js'
 import type { DomainConfig, HallConfig, ServerConfig } from '../config/types.js'
 import { HallError } from '../errors.js'
 import { createActivityCounter, minuteOf } from './activity-counter.js'
-import type { LifecycleLog, LifecycleStore, Prober, Shutdowner, Waker } from './ports.js'
 import { createRefusalLog } from './refusal-log.js'
 import { isServing, type Phase, type ServerState, type ShutdownTrigger, type WakeTrigger } from './states.js'
-import { createSupervisor, type Supervisor } from './supervisor.js'
+import { createSupervisor, type LifecycleDeps, type Supervisor } from './supervisor.js'
 
 export const ACTIVITY_FLUSH_MS = 1000
 
@@ -33,14 +32,8 @@ export interface ReloadSummary { readonly added: string[], readonly removed: str
 
 export type StateListener = (server: string, state: ServerState) => void
 
-export interface FleetDeps {
+export interface FleetDeps extends LifecycleDeps {
   readonly config: HallConfig
-  readonly clock: Clock
-  readonly prober: Prober
-  readonly waker: Waker
-  readonly shutdowner: Shutdowner
-  readonly store: LifecycleStore
-  readonly log: LifecycleLog
 }
 
 export interface Fleet {

@@ -11,14 +11,18 @@ import { next, rulesFor, type Effect, type LifecycleEvent } from './transitions.
 /** Probe cadence while something is changing: RUNNING is noticed within a second of becoming true. */
 export const FAST_PROBE_MS = 500
 
-export interface SupervisorDeps {
-  readonly server: ServerConfig
+/** What every supervisor of a fleet shares: the clock, the LAN, the store and the log. */
+export interface LifecycleDeps {
   readonly clock: Clock
   readonly prober: Prober
   readonly waker: Waker
   readonly shutdowner: Shutdowner
   readonly store: LifecycleStore
   readonly log: LifecycleLog
+}
+
+export interface SupervisorDeps extends LifecycleDeps {
+  readonly server: ServerConfig
   /** Called after every state change, so the fleet's in-memory view stays current. */
   readonly onChange: (server: string, state: ServerState) => void
 }

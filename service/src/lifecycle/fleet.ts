@@ -220,7 +220,9 @@ export function createFleet (deps: FleetDeps): Fleet {
 
       // one synchronous step from here: no request sees half of the old config and half of the new
       for (const name of [...summary.changed, ...summary.removed]) {
-        supervisors.get(name)!.retire() // a packet or command on its way still goes out
+        // a packet or command on its way still goes out, and its outcome reaches the new supervisor
+        const successor = created.get(name)
+        supervisors.get(name)!.retire(successor === undefined ? undefined : (event) => successor.dispatch(event))
         supervisors.delete(name)
         phases.delete(name)
       }

@@ -91,7 +91,9 @@ function onDown (s: ServerState, rules: LifecycleRules, now: number): Step {
 /** The server is seen off: OFFLINE, or straight into a wake someone asked for meanwhile. */
 function offOrWake (s: ServerState, rules: LifecycleRules, now: number, reason: string): Step {
   const off = { ...s, ...offState }
-  if (s.pendingWake === null) return to(off, 'OFFLINE', now, reason, shutdownDone(s))
+  // a wake held through a pause (power-off settle, failed-wake cooldown) waits for the tick after it
+  const paused = s.retryNotBefore !== null && now < s.retryNotBefore
+  if (s.pendingWake === null || paused) return to(off, 'OFFLINE', now, reason, shutdownDone(s))
   const step = startWake(off, s.pendingWake, true, rules, now, `${reason}, wake requested (${s.pendingWake})`)
   return { ...step, effects: [...shutdownDone(s), ...step.effects] }
 }

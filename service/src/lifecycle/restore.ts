@@ -3,7 +3,7 @@ import type { LifecycleStore } from './ports.js'
 import { FAILED_PROBES_BEFORE_DOWN } from './probe-steps.js'
 import { initialState, type Phase, type ServerState, type ShutdownTrigger, type WakeTrigger } from './states.js'
 
-/** A shutdown whose deadline passed while Hall was down gets this long for the probes to see it off. */
+/** A resumed shutdown gets at least this long for the probes to see the host go quiet. */
 export const RESTORED_SHUTDOWN_GRACE_MS = 10_000
 
 export interface Restored {
@@ -80,9 +80,12 @@ function resumeShutdown (server: ServerConfig, store: LifecycleStore, initial: S
   const pending = store.shutdowns.pending().filter(s => s.server === server.name).sort((a, b) => b.requestedAt - a.requestedAt)
   for (const shutdown of pending) {
     const sentAt = shutdown.sentAt ?? shutdown.sendStartedAt
-    if (allowed && resumed === null && sentAt !== null && server.shutdown !== null) {
+    const deadline = sentAt === null || server.shutdown === null ? null : sentAt + server.shutdown.offTimeoutMs
+    if (deadline !== null && deadline <= now) {
+      // long over: whether it went off is for the first probe to say, not a reason to stop idle shutdowns
+      store.shutdowns.finish(shutdown.id, { outcome: 'timeout', at: now, errorCode: 'HALL_ERR_SHUTDOWN_TIMEOUT', errorMessage: 'its deadline passed while Hall was not running' })
+    } else if (allowed && resumed === null && sentAt !== null && deadline !== null) {
       // the command ran (or started): wait for the host to go quiet, as before the restart
-      const deadline = Math.max(sentAt + server.shutdown.offTimeoutMs, now + RESTORED_SHUTDOWN_GRACE_MS)
       resumed = {
         wakeId: null,
         shutdownId: shutdown.id,
@@ -91,12 +94,12 @@ function resumeShutdown (server: ServerConfig, store: LifecycleStore, initial: S
           ...initial,
           phase: 'SHUTDOWN',
           since: sentAt,
-          shutdown: { trigger: shutdown.trigger as ShutdownTrigger, requestedAt: shutdown.requestedAt, stage: 'waiting', sentAt, deadline }
+          shutdown: { trigger: shutdown.trigger as ShutdownTrigger, requestedAt: shutdown.requestedAt, stage: 'waiting', sentAt, deadline: Math.max(deadline, now + RESTORED_SHUTDOWN_GRACE_MS) }
         }
       }
     } else {
       // never started (or superseded): the idle countdown decides again once the server is seen
-      store.shutdowns.finish(shutdown.id, { outcome: 'cancelled', at: now, errorMessage: 'Hall restarted before the shutdown command was sent' })
+      store.shutdowns.finish(shutdown.id, { outcome: 'cancelled', at: now, errorMessage: 'not sent before Hall restarted or reloaded its config' })
     }
   }
   return resumed

@@ -43,9 +43,12 @@ export interface Supervisor {
   start (): void
   /** Hall is stopping: everything stops, a packet or command on its way included. */
   stop (): void
-  /** Replaced by a new supervisor (hot reload): it stops, but a packet or command on its way finishes. */
-  retire (): void
+  /** Replaced by a new supervisor (hot reload): it stops, but a packet or command on its way finishes and reports to `next`. */
+  retire (next?: (event: LifecycleEvent) => void): void
 }
+
+/** The events a packet or command on its way reports with. */
+const powerResults: ReadonlySet<LifecycleEvent['kind']> = new Set(['wake-sent', 'wake-failed', 'busy-checked', 'shutdown-sent', 'shutdown-failed'])
 
 /** Owns one server's state: runs its probes and policy clock, carries out the effects of each transition. */
 export function createSupervisor (deps: SupervisorDeps): Supervisor {
@@ -63,18 +66,27 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
   let probing = false
   let probeDue = false
   let stopped = false
+  /** After a hot reload: where the results of a packet or command still on its way now go. */
+  let successor: ((event: LifecycleEvent) => void) | null = null
+  /** Hall is stopping: results of actions in flight are dropped (they were aborted anyway). */
+  let hardStopped = false
   let last: (ProbeOutcome & { at: number }) | null = null
   let expectedBootMs = readExpectedBoot()
   const power = createPowerActions({
     ...deps,
     current: () => ({ state, wakeId, shutdownId }),
     dispatch,
-    isStopped: () => stopped,
+    isStopped: () => hardStopped,
     guarded
   })
 
   function dispatch (event: LifecycleEvent): void {
-    if (stopped) return
+    if (stopped) {
+      // a relay's answer for an action this supervisor started belongs to the one that replaced it;
+      // its own probes and timers (aborted, disarmed) have nothing left to say
+      if (powerResults.has(event.kind)) successor?.(event)
+      return
+    }
     const now = clock.now()
     const before = state
     const step = next(state, event, rules, now)
@@ -236,8 +248,13 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
     }
   }
 
-  /** No more probes, timers or transitions; a packet or command already on its way is left to finish. */
-  function retire (): void {
+  /**
+   * No more probes, timers or transitions; a packet or command already on its way is left to
+   * finish, its result is recorded here and its event handed to `next`, the supervisor that
+   * restored this server's state (and so knows the action by its `requestedAt`).
+   */
+  function retire (next: ((event: LifecycleEvent) => void) | null = null): void {
+    successor = next
     stopped = true
     abort.abort()
     disarm('wake')
@@ -287,6 +304,7 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
       probeSoon(0)
     },
     stop () {
+      hardStopped = true
       retire()
       power.cancel('wake')
       power.cancel('shutdown')

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import Database from 'better-sqlite3'
 import { parseConfig } from '../../../service/src/config/load.js'
+import { HallError } from '../../../service/src/errors.js'
 import { createFleet } from '../../../service/src/lifecycle/fleet.js'
 import type { ProbeOutcome } from '../../../service/src/lifecycle/ports.js'
 import { POWER_OFF_SETTLE_MS } from '../../../service/src/lifecycle/transitions.js'
@@ -29,7 +30,7 @@ function configOf (server: Record<string, unknown>, extraServers: Record<string,
  * A fleet over a real SQLite file on a fake clock. The LAN is a script; the busy check answers
  * only when the test says so, and a wake can be made to take real time, like a relay command.
  */
-function fleetRig (t: TestContext, server: Record<string, unknown>, opts: { start?: number, wakeMs?: number, extraServers?: Record<string, unknown> } = {}) {
+function fleetRig (t: TestContext, server: Record<string, unknown>, opts: { start?: number, wakeMs?: number, wakeFails?: boolean, extraServers?: Record<string, unknown> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hall-fleet-'))
   const store = openHallStore(join(dir, 'hall.db'))
   const clock = createFakeClock(opts.start)
@@ -52,6 +53,7 @@ function fleetRig (t: TestContext, server: Record<string, unknown>, opts: { star
           })
         }
         lan.wakesDone++
+        if (opts.wakeFails === true) throw new HallError('HALL_ERR_SSH_EXIT_STATUS', 'wake command failed with exit code 127: wakeonlan: not found', { exitCode: 127, stderr: 'wakeonlan: not found\n' })
         return { method: 'udp', packetsSent: 3, exitCode: null, stderr: null, durationMs: 1 }
       }
     },
@@ -130,6 +132,21 @@ test('hot reload while a wake is on its way sends no second wake', async (t) => 
   assert.equal(r.lan.wakes, 1, 'not sent again by the new supervisor')
   assert.equal(r.lan.wakesDone, 1, 'and the one on its way was not killed by the reload')
   assert.equal(phase(r), 'WAKING', 'the new supervisor waits on the wake under way')
+})
+
+test('a relay failing after a hot reload still fails the wake at once, with its exit code, on the new supervisor', async (t) => {
+  const r = fleetRig(t, onDemand, { wakeMs: 300, wakeFails: true })
+  Object.assign(r.lan, { alive: false, ready: false })
+  r.fleet.start()
+  await r.advance(1000)
+  r.fleet.wakeNow('lab', 'api')
+  await r.advance(10)
+  r.fleet.reload(configOf({ ...onDemand, idle_shutdown_minutes: 30 }))
+  await new Promise(resolve => setTimeout(resolve, 400)) // the relay answers, after the reload
+  await r.advance(500)
+  assert.equal(phase(r), 'OFFLINE', 'not WAKING until the wake timeout')
+  const wake = r.store.wakes.latest('lab')!
+  assert.deepEqual([wake.outcome, wake.exitCode, wake.errorCode], ['failed', 127, 'HALL_ERR_SSH_EXIT_STATUS'])
 })
 
 test('a reload that cannot be applied (database locked) changes nothing: the old config and supervisor stay', async (t) => {

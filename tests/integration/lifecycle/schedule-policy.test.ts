@@ -121,3 +121,19 @@ test('after a restart, a shutdown that fell due is carried out, counting the idl
   await h.advance(2000)
   assert.equal(h.machine.shutdownCommands, 1, 'idle for an hour: not given a fresh 20 minutes')
 })
+
+test('after a long outage, a shutdown whose deadline passed is closed, and idle shutdown is not suspended', async (t) => {
+  const h = supervisorHarness(t, {
+    server: { policy: 'on_demand', idle_shutdown_minutes: 20, shutdown },
+    history: (store, now) => {
+      const id = store.shutdowns.begin({ server: 'lab', trigger: 'idle', requestedAt: now - 120 * MINUTE })
+      store.shutdowns.markSending(id, now - 120 * MINUTE)
+    }
+  })
+  Object.assign(h.machine, { alive: true, ready: true }) // switched on by hand meanwhile
+  h.supervisor.start()
+  assert.notEqual(h.supervisor.state().phase, 'SHUTDOWN')
+  assert.deepEqual([h.store.shutdowns.latest('lab')?.outcome, h.store.shutdowns.latest('lab')?.errorCode], ['timeout', 'HALL_ERR_SHUTDOWN_TIMEOUT'])
+  await h.advance(21 * MINUTE, 1000)
+  assert.equal(h.machine.shutdownCommands, 1, 'the idle rule still shuts it down')
+})

@@ -142,3 +142,13 @@ test('a request while the host is half up is not lost: the wake starts as soon a
   // nobody asked: the server simply goes OFFLINE
   assert.equal(next(crashed, down, rules, T0 + 11_000).state.phase, 'OFFLINE')
 })
+
+test('a wake held through a pause (power-off settle, cooldown) is not sent by the first probe after a restart', () => {
+  const restored = { ...initialState(T0), pendingWake: 'request' as const, retryNotBefore: T0 + 5000 }
+  const first = next(restored, down, rules, T0 + 250)
+  assert.equal(first.state.phase, 'OFFLINE')
+  assert.deepEqual(first.effects, [], 'no wake yet: the machine may still be powering down')
+  assert.equal(first.state.pendingWake, 'request', 'still held')
+  const later = next(first.state, { kind: 'tick', wantUp: false, mayIdle: true }, rules, T0 + 5000)
+  assert.equal(later.state.phase, 'WAKING')
+})

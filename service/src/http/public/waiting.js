@@ -167,7 +167,8 @@
       if (text.usuallyReady) setText(el.expected, fill(text.usuallyReady, { approx: formatApprox(expectedMs) }))
     }
     const wake = s.last_wake || null
-    if (wake && wake.requested_at) {
+    // only the wake under way sets the clock: this morning's finished one would show hours
+    if (wake && wake.outcome === 'pending' && wake.requested_at) {
       const at = Date.parse(wake.requested_at)
       if (isFinite(at)) startedAtMs = at // a newer wake (e.g. after SHUTDOWN) restarts the clock
     }

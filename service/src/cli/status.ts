@@ -28,17 +28,19 @@ export async function statusCommand (args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { url: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true })
   const baseUrl = hallBaseUrl(values.url, readEnv())
   const answer = await callHall(baseUrl, 'GET', '/api/status')
-  const domains = (answer.body as { domains?: DomainStatus[] } | null)?.domains
-  if (answer.status !== 200 || !Array.isArray(domains)) {
+  const body = answer.body as { domains?: DomainStatus[], servers?: ServerRow[] } | null
+  if (answer.status !== 200 || !Array.isArray(body?.domains)) {
     throw new HallError('HALL_ERR_CLI_RESPONSE', `${baseUrl}/api/status answered ${answer.status} without a list of domains: is this Hall?`)
   }
-  const rows = serverRows(domains)
+  // `servers` comes to callers on the gateway itself, servers without a domain included;
+  // from elsewhere only the listed domains come, grouped here by server
+  const rows = Array.isArray(body.servers) ? body.servers : serverRows(body.domains)
   if (values.json) process.stdout.write(JSON.stringify({ servers: rows }, null, 2) + '\n')
   else process.stdout.write(renderStatusTable(rows, Date.now()))
   return 0
 }
 
-/** The status API lists domains; a person thinks in servers, each with its domains. */
+/** The public status lists domains; a person thinks in servers, each with its domains. */
 export function serverRows (domains: readonly DomainStatus[]): ServerRow[] {
   const rows = new Map<string, ServerRow>()
   for (const d of domains) {

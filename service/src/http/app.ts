@@ -67,7 +67,7 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'HALL_ERR_HTTP_NOT_FOUND', message: 'not found' }))
 
   const startedAt = deps.clock.now()
-  app.register(statusRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, version: deps.version })
+  app.register(statusRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, version: deps.version, proxies })
   app.register(pageRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock })
   app.register(eventRoutes, { fleet: deps.fleet, history: deps.history, startedAt, clock: deps.clock })
   app.register(traefikRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl, proxies })

@@ -1,6 +1,6 @@
 import { assertNever } from '../assert-never.js'
 import type { DomainView, Fleet } from '../lifecycle/fleet.js'
-import type { ScheduleConfig } from '../config/types.js'
+import type { ScheduleConfig, ServerConfig } from '../config/types.js'
 import { BOOT_HISTORY, medianBootMs } from '../lifecycle/policy.js'
 import { formatLocal, nextChange, windowAt } from '../lifecycle/schedule.js'
 import type { ProbeOutcome } from '../lifecycle/ports.js'
@@ -60,15 +60,15 @@ export function shutdownJson (s: ShutdownRecord | null): Record<string, unknown>
 }
 
 /** Where the server stands in its policy: its idle countdown, and how its last shutdown went. */
-function powerJson (view: DomainView, state: ServerState | null, history: PowerHistory): Record<string, unknown> {
-  const idleShutdown = view.server.policy !== 'always_on' && view.server.shutdown !== null ? view.server.idleShutdownMs : null
+function powerJson (server: ServerConfig, state: ServerState | null, history: PowerHistory): Record<string, unknown> {
+  const idleShutdown = server.policy !== 'always_on' && server.shutdown !== null ? server.idleShutdownMs : null
   const counting = state !== null && isServing(state.phase) && state.idleFrom !== null
   return {
     last_activity_at: iso(state?.lastActivityAt ?? null),
     idle_since: counting ? iso(state.idleFrom) : null,
     idle_shutdown_minutes: idleShutdown === null ? null : idleShutdown / 60_000,
     shutdown_suspended: state?.shutdownSuspended ?? false,
-    last_shutdown: shutdownJson(history.latestShutdown(view.server.name))
+    last_shutdown: shutdownJson(history.latestShutdown(server.name))
   }
 }
 
@@ -160,6 +160,22 @@ export function statusOfDomain (fleet: Pick<Fleet, 'lookup' | 'supervisor'>, his
   return domainStatusJson(view, supervisor?.state() ?? null, fallbackSince, history, supervisor?.lastProbe() ?? null, now)
 }
 
+/** One server as `hall status` reads it: its state, last wake, countdown and domains, listed or not. */
+export function serverStatusJson (server: ServerConfig, domains: readonly string[], fleet: Pick<Fleet, 'supervisor'>, history: PowerHistory, fallbackSince: number, now: number): Record<string, unknown> {
+  const supervisor = fleet.supervisor(server.name)
+  const state = supervisor?.state() ?? null
+  return {
+    server: server.name,
+    state: state?.phase ?? 'UNKNOWN',
+    since: iso(state?.since ?? fallbackSince),
+    policy: server.policy,
+    domains,
+    last_wake: wakeJson(history.latest(server.name)),
+    power: powerJson(server, state, history),
+    schedule: scheduleJson(server.schedule, now)
+  }
+}
+
 export function domainStatusJson (view: DomainView, state: ServerState | null, fallbackSince: number, history: PowerHistory, probe: (ProbeOutcome & { at: number }) | null, now: number): Record<string, unknown> {
   const since = state?.since ?? fallbackSince
   const boot = expectedBootMs(history, view.server.name)
@@ -175,7 +191,7 @@ export function domainStatusJson (view: DomainView, state: ServerState | null, f
     failure: currentFailure(view.phase, since, wake),
     last_wake: wakeJson(wake),
     last_probe: probeJson(probe),
-    power: powerJson(view, state, history),
+    power: powerJson(view.server, state, history),
     schedule: scheduleJson(view.server.schedule, now)
   }
 }

@@ -71,7 +71,7 @@ test('Hall\'s public host exposes the paths Traefik\'s router for Hall exposes, 
   const paths = routes.flatMap(r => r.match?.flatMap(m => m.path ?? []) ?? []).sort()
   // Traefik's: Path(`/x`) is "/x", PathPrefix(`/y/`) is "/y/*" in Caddy's words
   // Hall's own router is the one whose rule has paths after its host
-  const rule = readFileSync(new URL('traefik-dynamic/hall.yml', root), 'utf8').match(/^\s+rule: (Host\(`[^`]+`\) && \(.*)$/m)?.[1] ?? ''
+  const rule = readFileSync(new URL('deploy/traefik/hall.example.yml', root), 'utf8').match(/^\s+rule: (Host\(`[^`]+`\) && \(.*)$/m)?.[1] ?? ''
   const traefik = [...rule.matchAll(/(Path|PathPrefix)\(`([^`]+)`\)/g)].map(([, kind, p]) => kind === 'Path' ? p! : `${p!}*`).sort()
   assert.ok(traefik.length > 0, 'the Traefik rule lists paths')
   assert.deepEqual(paths, traefik)

@@ -172,7 +172,7 @@ test('Hall\'s public host exposes the paths Traefik\'s router for Hall exposes, 
   // `location = /x` is Traefik's Path(`/x`), `location ^~ /y/` its PathPrefix(`/y/`)
   const nginx = [...server.matchAll(/location (=|\^~) (\S+)/g)].map(([, kind, p]) => kind === '=' ? p! : `${p!}*`).sort()
   // Hall's own router is the one whose rule has paths after its host
-  const rule = readFileSync(new URL('../../../traefik-dynamic/hall.yml', import.meta.url), 'utf8').match(/^\s+rule: (Host\(`[^`]+`\) && \(.*)$/m)?.[1] ?? ''
+  const rule = readFileSync(new URL('../../../deploy/traefik/hall.example.yml', import.meta.url), 'utf8').match(/^\s+rule: (Host\(`[^`]+`\) && \(.*)$/m)?.[1] ?? ''
   const traefik = [...rule.matchAll(/(Path|PathPrefix)\(`([^`]+)`\)/g)].map(([, kind, p]) => kind === 'Path' ? p! : `${p!}*`).sort()
   assert.ok(traefik.length > 0, 'the Traefik rule lists paths')
   assert.deepEqual(nginx, traefik)

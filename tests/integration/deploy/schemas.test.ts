@@ -38,9 +38,9 @@ const skip = !existsSync(new URL('traefik-schemas/traefik-v3-file-provider.json'
 
 const STATIC_CONFIGS = ['deploy/traefik/traefik.yml', 'deploy/traefik/traefik-bare-metal.yml']
 
-test('traefik-dynamic/hall.yml is valid Traefik v3 dynamic configuration', { skip }, () => {
+test('deploy/traefik/hall.example.yml (what render-traefik writes for the example) is valid Traefik v3 dynamic configuration', { skip }, () => {
   const validate = validator('traefik-schemas/traefik-v3-file-provider.json')
-  const config = yamlFile('traefik-dynamic/hall.yml') as { http: { middlewares: { hall: { forwardAuth: { trustForwardHeader?: boolean } } } } }
+  const config = yamlFile('deploy/traefik/hall.example.yml') as { http: { middlewares: { hall: { forwardAuth: { trustForwardHeader?: boolean } } } } }
   assertValid(validate, config)
   assert.equal(config.http.middlewares.hall.forwardAuth.trustForwardHeader, false)
 })
@@ -119,7 +119,7 @@ test('compose.yaml agrees with itself, traefik.yml and .env.example', () => {
   assert.deepEqual(Object.keys(env).sort(), ['HALL_CONFIG', 'HALL_DB', 'HALL_HOST', 'HALL_LOG_LEVEL', 'HALL_PORT',
     'HALL_PUBLIC_URL', 'HALL_TRAEFIK_DIR', 'HALL_TRUSTED_PROXIES'])
   // where Traefik asks Hall is where Hall listens
-  const forwardAuth = yamlFile('traefik-dynamic/hall.yml').http.middlewares.hall.forwardAuth.address
+  const forwardAuth = yamlFile('deploy/traefik/hall.example.yml').http.middlewares.hall.forwardAuth.address
   assert.equal(new URL(forwardAuth).host, `${env.HALL_HOST}:${env.HALL_PORT}`)
   assert.ok(hall.healthcheck.test.join(' ').includes(`http://127.0.0.1:${env.HALL_PORT}/healthz`))
 

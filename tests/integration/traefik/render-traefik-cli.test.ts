@@ -32,7 +32,7 @@ test('render-traefik --out writes hall.yml, the same bytes as the committed exam
   assert.equal(r.stderr, '')
   assert.equal(r.status, 0)
   assert.equal(r.stdout, `wrote ${out}/hall.yml: 2 domain(s) (erp.audit-io.fr, testing.audit-io.fr) behind forward-auth at http://127.0.0.1:8080/forward-auth, and Hall's own host hall.example.com\n`)
-  assert.equal(readFileSync(join(out, 'hall.yml'), 'utf8'), readFileSync(join(REPO_ROOT, 'traefik-dynamic/hall.yml'), 'utf8'))
+  assert.equal(readFileSync(join(out, 'hall.yml'), 'utf8'), readFileSync(join(REPO_ROOT, 'deploy/traefik/hall.example.yml'), 'utf8'))
   assert.deepEqual(readdirSync(out), ['hall.yml'])
 
   const again = hall(['--config', EXAMPLE, '--out', out])

@@ -16,13 +16,13 @@ function tempDir (t: TestContext): string {
   return dir
 }
 
-test('the committed traefik-dynamic/ is exactly what render-traefik makes of deploy/domains.example.json', () => {
+test('the committed deploy/traefik/hall.example.yml is exactly what render-traefik makes of deploy/domains.example.json', () => {
   const config = loadConfigFile(new URL('deploy/domains.example.json', root).pathname)
   const source = { configFile: 'deploy/domains.example.json', publicUrl: 'https://hall.example.com' }
   const expected = toTraefikYaml(renderTraefik(config, source.publicUrl), source)
-  const committed = readFileSync(new URL('traefik-dynamic/hall.yml', root), 'utf8')
+  const committed = readFileSync(new URL('deploy/traefik/hall.example.yml', root), 'utf8')
   assert.equal(committed, expected,
-    'regenerate: HALL_PUBLIC_URL=https://hall.example.com npm run hall -- render-traefik --config deploy/domains.example.json')
+    'regenerate: HALL_PUBLIC_URL=https://hall.example.com npm run hall -- render-traefik --config deploy/domains.example.json --out /tmp/hall-example && cp /tmp/hall-example/hall.yml deploy/traefik/hall.example.yml')
 })
 
 test('writes hall.yml into a new directory, replaces it on change, leaves other files and no temp file', (t) => {

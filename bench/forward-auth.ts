@@ -9,7 +9,7 @@ import { readEnv } from '../service/src/config/env.js'
 import { parseConfig } from '../service/src/config/load.js'
 import { startService } from '../service/src/main.js'
 import { generateFleet, listen, reserveClosedPort, startHealthServer, stubWaker, waitForPhases } from './fixture.js'
-import { runLoad, type LoadResult, type LoadSpec } from './load.js'
+import { loadCpu, pinServer, runLoad, type LoadResult, type LoadSpec } from './load.js'
 
 /**
  * `npm run bench`: Hall's forward-auth endpoint against an empty node:http server, same process,
@@ -183,6 +183,8 @@ async function main (): Promise<void> {
   const cpuList = cpus()
   console.log(`machine: ${cpuList.length} cores (${cpuList[0]?.model.trim() ?? 'unknown'}), node ${process.version}, ${process.platform}/${process.arch}`)
   console.log(`load: autocannon in a child process, ${CONNECTIONS} keep-alive connections, ${WARMUP_SECONDS} s warm-up + ${DURATION_SECONDS} s measured per case, ${ROUNDS} round(s)`)
+  const serverCpus = pinServer()
+  console.log(serverCpus === null ? 'cpus: not pinned (needs Linux, taskset and 2 CPUs)' : `cpus: servers on ${serverCpus}, load generator on ${String(loadCpu())}`)
 
   const dir = mkdtempSync(join(tmpdir(), 'hall-bench-'))
   const health = await startHealthServer()

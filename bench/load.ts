@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 
 /** One load run: the same generator, connection count and durations for every case. */
@@ -43,9 +44,11 @@ const SLACK_MS = 15_000
 /** Runs autocannon in a child process (so it does not share the server's event loop) and returns its numbers. */
 export function runLoad (spec: LoadSpec, hooks: LoadHooks = {}): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', runnerFile, JSON.stringify(spec)], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc']
-    })
+    const args = ['--import', 'tsx', runnerFile, JSON.stringify(spec)]
+    const pinned = loadCpu()
+    const child = pinned === null
+      ? spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+      : spawn('taskset', ['-c', String(pinned), process.execPath, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     let result: LoadResult | null = null
     const deadline = setTimeout(() => {
       child.kill('SIGKILL')
@@ -76,4 +79,26 @@ export function runLoad (spec: LoadSpec, hooks: LoadHooks = {}): Promise<LoadRes
       else reject(new Error(`load runner exited (${signal ?? `code ${code}`}) without a result`))
     })
   })
+}
+
+/**
+ * On Linux with taskset and at least two CPUs, the load generator gets the last CPU to itself
+ * and the server process (pinned by pinServer) the others: the two then stop taking turns on the
+ * same core, which is most of the run-to-run noise on a small machine.
+ */
+export function loadCpu (): number | null {
+  return loadCpuAtStart
+}
+
+// read before pinServer narrows this process's own CPU set, which availableParallelism() follows
+const loadCpuAtStart = process.platform === 'linux' && availableParallelism() >= 2 && spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0
+  ? availableParallelism() - 1
+  : null
+
+/** Pins this process (the servers under test) off the load generator's CPU; returns the CPUs it kept. */
+export function pinServer (): string | null {
+  const cpu = loadCpu()
+  if (cpu === null) return null
+  const cpus = cpu === 1 ? '0' : `0-${cpu - 1}`
+  return spawnSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' }).status === 0 ? cpus : null
 }

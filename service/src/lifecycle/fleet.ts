@@ -73,9 +73,14 @@ export function createFleet (deps: FleetDeps): Fleet {
   let started = false
 
   for (const server of config.servers.values()) {
-    const supervisor = createSupervisor({ ...deps, server, onChange: notify })
+    const supervisor = build(server)
     supervisors.set(server.name, supervisor)
     phases.set(server.name, supervisor.state().phase)
+  }
+
+  /** Restores the server's state from the store (which may write: closing stale actions). */
+  function build (server: ServerConfig): Supervisor {
+    return createSupervisor({ ...deps, server, onChange: notify })
   }
 
   function notify (name: string, state: ServerState): void {
@@ -212,7 +217,7 @@ export function createFleet (deps: FleetDeps): Fleet {
       const created = new Map<string, Supervisor>()
       try {
         for (const name of [...summary.changed, ...summary.added]) {
-          created.set(name, createSupervisor({ ...deps, server: next.servers.get(name)!, onChange: notify }))
+          created.set(name, build(next.servers.get(name)!))
         }
       } catch (err) {
         throw new HallError('HALL_ERR_CONFIG_RELOAD', `the new config could not be applied, the old one stays in force: ${(err as Error).message}`, undefined, err)

@@ -119,14 +119,19 @@ test('hot reload during SHUTDOWN keeps the request that was waiting: the server 
   assert.equal(r.lan.wakes, 1, 'the held request still wakes the server')
 })
 
-test('hot reload while a wake is on its way sends no second wake', async (t) => {
-  const r = fleetRig(t, onDemand, { wakeMs: 300 })
+/** A wake whose relay command takes 300 ms of real time, and a reload that changes its server 10 ms in. */
+async function wakeThenReload (r: ReturnType<typeof fleetRig>): Promise<void> {
   Object.assign(r.lan, { alive: false, ready: false })
   r.fleet.start()
   await r.advance(1000)
   r.fleet.wakeNow('lab', 'api')
   await r.advance(10)
   r.fleet.reload(configOf({ ...onDemand, idle_shutdown_minutes: 30 }))
+}
+
+test('hot reload while a wake is on its way sends no second wake', async (t) => {
+  const r = fleetRig(t, onDemand, { wakeMs: 300 })
+  await wakeThenReload(r)
   await new Promise(resolve => setTimeout(resolve, 400)) // the relay command finishes for real
   await r.advance(2000)
   assert.equal(r.lan.wakes, 1, 'not sent again by the new supervisor')
@@ -136,12 +141,7 @@ test('hot reload while a wake is on its way sends no second wake', async (t) => 
 
 test('a relay failing after a hot reload still fails the wake at once, with its exit code, on the new supervisor', async (t) => {
   const r = fleetRig(t, onDemand, { wakeMs: 300, wakeFails: true })
-  Object.assign(r.lan, { alive: false, ready: false })
-  r.fleet.start()
-  await r.advance(1000)
-  r.fleet.wakeNow('lab', 'api')
-  await r.advance(10)
-  r.fleet.reload(configOf({ ...onDemand, idle_shutdown_minutes: 30 }))
+  await wakeThenReload(r)
   await new Promise(resolve => setTimeout(resolve, 400)) // the relay answers, after the reload
   await r.advance(500)
   assert.equal(phase(r), 'OFFLINE', 'not WAKING until the wake timeout')

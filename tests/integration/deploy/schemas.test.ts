@@ -1,44 +1,22 @@
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
-import { Ajv, type ErrorObject } from 'ajv'
-import addFormats from 'ajv-formats'
 import { parse } from 'yaml'
 import { loadConfigFile } from '../../../service/src/config/load.js'
-import { missingTool } from '../../helpers/missing-tool.js'
+import { assertValid, officialValidator as validator } from '../../helpers/official-schemas.js'
 
-// Traefik and Docker cannot run here: what Hall ships for them is checked against Traefik's
-// official schemas instead (kept in ../shared, beside the repository), compose.yaml against the
-// Compose specification's, and the files are checked against each other where they must agree.
+// Traefik and Docker cannot run here: what Hall ships for them is checked against their official
+// schemas instead, and the files are checked against each other where they must agree.
 
 const root = new URL('../../../', import.meta.url)
-const shared = new URL('../shared/', root)
-
-function validator (schemaFile: string) {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false })
-  addFormats.default(ajv)
-  return ajv.compile(JSON.parse(readFileSync(new URL(schemaFile, shared), 'utf8')))
-}
-
-function problems (errors: ErrorObject[] | null | undefined): string {
-  return (errors ?? []).map(e => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`).join('\n')
-}
-
-/** Asserts without narrowing `value` to the validator's `unknown`. */
-function assertValid (validate: ReturnType<typeof validator>, value: unknown): void {
-  assert.ok(validate(value), problems(validate.errors))
-}
 
 function yamlFile (path: string): any {
   return parse(readFileSync(new URL(path, root), 'utf8'))
 }
 
-const skip = !existsSync(new URL('traefik-schemas/traefik-v3-file-provider.json', shared)) &&
-  missingTool('../shared beside the repository', 'it holds the official schemas')
-
 const STATIC_CONFIGS = ['deploy/traefik/traefik.yml', 'deploy/traefik/traefik-bare-metal.yml']
 
-test('deploy/traefik/hall.example.yml (what render-traefik writes for the example) is valid Traefik v3 dynamic configuration', { skip }, () => {
+test('deploy/traefik/hall.example.yml (what render-traefik writes for the example) is valid Traefik v3 dynamic configuration', () => {
   const validate = validator('traefik-schemas/traefik-v3-file-provider.json')
   const config = yamlFile('deploy/traefik/hall.example.yml') as { http: { middlewares: { hall: { forwardAuth: { trustForwardHeader?: boolean } } } } }
   assertValid(validate, config)
@@ -46,7 +24,7 @@ test('deploy/traefik/hall.example.yml (what render-traefik writes for the exampl
 })
 
 for (const file of STATIC_CONFIGS) {
-  test(`${file} is valid Traefik v3 static configuration: HTTP to HTTPS, ACME, no open dashboard, access log`, { skip }, () => {
+  test(`${file} is valid Traefik v3 static configuration: HTTP to HTTPS, ACME, no open dashboard, access log`, () => {
     const validate = validator('traefik-schemas/traefik-v3.json')
     const config = yamlFile(file)
     assertValid(validate, config)
@@ -65,12 +43,12 @@ for (const file of STATIC_CONFIGS) {
   })
 }
 
-test('the bare-metal Traefik polls Hall\'s HTTP provider endpoint on loopback', { skip }, () => {
+test('the bare-metal Traefik polls Hall\'s HTTP provider endpoint on loopback', () => {
   const config = yamlFile('deploy/traefik/traefik-bare-metal.yml')
   assert.equal(config.providers.http.endpoint, 'http://127.0.0.1:8080/traefik/dynamic')
 })
 
-test('deploy/traefik/dynamic/dashboard.yml is valid, before and after Traefik fills in its {{ env }} values', { skip }, () => {
+test('deploy/traefik/dynamic/dashboard.yml is valid, before and after Traefik fills in its {{ env }} values', () => {
   const validate = validator('traefik-schemas/traefik-v3-file-provider.json')
   const text = readFileSync(new URL('deploy/traefik/dynamic/dashboard.yml', root), 'utf8')
   const env: Record<string, string> = { TRAEFIK_DASHBOARD_HOST: 'traefik.audit-io.fr', TRAEFIK_DASHBOARD_USERS: 'admin:$2y$05$abcdefghijklmnopqrstuuJ1r1lwZ8mRzgbq6yZ9a0AaSC0c1.4W2' }
@@ -96,7 +74,7 @@ test('deploy/traefik/dynamic/dashboard.yml is valid, before and after Traefik fi
   }
 })
 
-test('compose.yaml follows the Compose specification', { skip }, () => {
+test('compose.yaml follows the Compose specification', () => {
   const validate = validator('compose-schema/compose-spec.json')
   const compose = yamlFile('compose.yaml')
   assertValid(validate, compose)
@@ -148,7 +126,7 @@ test('compose.yaml agrees with itself, traefik.yml and .env.example', () => {
   assert.deepEqual([...used].filter(v => !documented.has(v)), [])
 })
 
-test('the schema catches a broken file: the validators are not rubber stamps', { skip }, () => {
+test('the schema catches a broken file: the validators are not rubber stamps', () => {
   const dynamic = validator('traefik-schemas/traefik-v3-file-provider.json')
   assert.equal(dynamic({ http: { middlewares: { hall: { forwardAuth: { address: 'x', authSigninURL: 'y' } } } } }), false)
   const compose = validator('compose-schema/compose-spec.json')

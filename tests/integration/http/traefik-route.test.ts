@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
-import { Ajv } from 'ajv'
-import addFormats from 'ajv-formats'
 import { request } from 'undici'
 import { readEnv } from '../../../service/src/config/env.js'
 import { parseConfig } from '../../../service/src/config/load.js'
@@ -12,11 +10,9 @@ import type { HallConfig } from '../../../service/src/config/types.js'
 import { startService } from '../../../service/src/main.js'
 import { renderTraefik } from '../../../service/src/traefik/render.js'
 import { freePort } from '../../helpers/free-port.js'
-import { missingTool } from '../../helpers/missing-tool.js'
+import { assertValid, officialValidator } from '../../helpers/official-schemas.js'
 
 const PUBLIC_URL = 'https://hall.example.test'
-const schemaFile = new URL('../../../../shared/traefik-schemas/traefik-v3-file-provider.json', import.meta.url)
-const noSchema = !existsSync(schemaFile) && missingTool('../shared beside the repository', 'it holds the official schemas')
 
 /** One loopback server (asleep: its health port is closed); nothing leaves the machine. */
 async function loopbackConfig (domains: Record<string, object>, traefik?: object): Promise<HallConfig> {
@@ -72,13 +68,11 @@ test('GET /traefik/dynamic: 200, JSON, the renderer\'s output byte for byte, the
   assert.doesNotMatch(http.routers.hall.rule, /forward-auth|wol|shutdown|admin|traefik/)
 })
 
-test('GET /traefik/dynamic is valid Traefik v3 dynamic configuration', { skip: noSchema }, async (t) => {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false }) // draft-07, see deploy/schemas.test.ts
-  addFormats.default(ajv)
-  const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')))
+test('GET /traefik/dynamic is valid Traefik v3 dynamic configuration', async (t) => {
+  const validate = officialValidator('traefik-schemas/traefik-v3-file-provider.json')
   const hall = await hallWith(t, await loopbackConfig({ 'app.hall.test': { insecure_tls: true }, 'wiki.hall.test': {} }, { cert_resolver: 'letsencrypt' }))
   const body = JSON.parse((await dynamic(hall.url)).text)
-  assert.ok(validate(body), JSON.stringify(validate.errors))
+  assertValid(validate, body)
 })
 
 // Hot reload is not wired into the fleet yet: two Halls with two configs stand for "before" and

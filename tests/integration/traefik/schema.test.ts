@@ -1,30 +1,16 @@
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
-import { Ajv, type ErrorObject } from 'ajv'
-import addFormats from 'ajv-formats'
 import { parse } from 'yaml'
 import { parseConfig } from '../../../service/src/config/load.js'
 import { renderTraefik } from '../../../service/src/traefik/render.js'
 import { toTraefikYaml } from '../../../service/src/traefik/yaml.js'
-import { missingTool } from '../../helpers/missing-tool.js'
+import { officialValidator, schemaProblems as problems } from '../../helpers/official-schemas.js'
 
 // Traefik cannot run here: the YAML `hall render-traefik` writes is checked against Traefik's
-// official dynamic-config schema instead (SchemaStore's, kept in ../shared beside the repository).
+// official dynamic-config schema instead.
 const root = new URL('../../../', import.meta.url)
-const schemaFile = new URL('../shared/traefik-schemas/traefik-v3-file-provider.json', root)
-const skip = !existsSync(schemaFile) && missingTool('../shared beside the repository', 'it holds the official schemas')
-
-function dynamicValidator () {
-  // draft-07 schema; its $schema is not one Ajv 8 bundles, so the meta-schema check is off
-  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false })
-  addFormats.default(ajv)
-  return ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')))
-}
-
-function problems (errors: ErrorObject[] | null | undefined): string {
-  return (errors ?? []).map(e => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`).join('\n')
-}
+const dynamicValidator = () => officialValidator('traefik-schemas/traefik-v3-file-provider.json')
 
 type DomainsJson = { domains: Record<string, Record<string, unknown>>, traefik?: object } & Record<string, unknown>
 const read = (path: string): DomainsJson => JSON.parse(readFileSync(new URL(path, root), 'utf8'))
@@ -45,7 +31,7 @@ const cases = [
   { name: 'cert resolver and a self-signed upstream', file: everything }
 ]
 for (const c of cases) {
-  test(`render-traefik YAML for ${c.name} is valid Traefik v3 dynamic configuration`, { skip }, () => {
+  test(`render-traefik YAML for ${c.name} is valid Traefik v3 dynamic configuration`, () => {
     const validate = dynamicValidator()
     const dynamic = renderTraefik(parseConfig(JSON.stringify(c.file())), 'https://hall.example.com')
     const yaml = parse(toTraefikYaml(dynamic, { configFile: c.name, publicUrl: 'https://hall.example.com' }))
@@ -53,7 +39,7 @@ for (const c of cases) {
   })
 }
 
-test('the schema checks what Hall emits: a key it lacks, or a router without a rule, is caught', { skip }, () => {
+test('the schema checks what Hall emits: a key it lacks, or a router without a rule, is caught', () => {
   const validate = dynamicValidator()
   type Editable = { http: { middlewares: { hall: { forwardAuth: Record<string, unknown> } }, routers: Record<string, Record<string, unknown>> } }
   const dynamic: Editable = JSON.parse(JSON.stringify(renderTraefik(parseConfig(JSON.stringify(everything())), 'https://hall.example.com')))

@@ -4,14 +4,12 @@ import { existsSync } from 'node:fs'
 import { request } from 'undici'
 import { startSshd } from '../helpers/sshd.js'
 import { assertTimelineOrdered, DOMAIN, startStack, type Stack } from './support.js'
-import { missingTool } from '../helpers/missing-tool.js'
+import { skipUnless } from '../helpers/missing-tool.js'
 
 // The SSH hop end to end: Hall logs in to a real OpenSSH server on loopback (the relay on the
 // LAN) and runs Debian's `wakeonlan` there, which sends the magic packet to the sim server.
 
-const skip = !existsSync('/usr/sbin/sshd') && missingTool('sshd')
-  ? 'sshd is not installed (bash deploy/install-test-deps.sh)'
-  : !existsSync('/usr/bin/wakeonlan') ? 'wakeonlan is not installed (bash deploy/install-test-deps.sh)' : false
+const skip = skipUnless({ sshd: existsSync('/usr/sbin/sshd'), wakeonlan: existsSync('/usr/bin/wakeonlan') })
 
 /** A browser navigation as the proxy forwards it: GET, accepting HTML. */
 async function browserVisit (stack: Stack): Promise<{ statusCode: number, location: string | undefined }> {

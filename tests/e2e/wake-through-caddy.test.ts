@@ -6,14 +6,12 @@ import { messages } from '../../service/src/http/i18n.js'
 import { caddyAvailable, startCaddy } from '../helpers/caddy.js'
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js'
 import { assertTimelineOrdered, DOMAIN, SIM_NAME, startStack, waitFor } from './support.js'
-import { missingTool } from '../helpers/missing-tool.js'
+import { skipUnless } from '../helpers/missing-tool.js'
 
 // The product's story through a real proxy: Caddy asks Hall (forward_auth) about every request
 // and only sends it upstream on a 200, as Traefik's forwardAuth does.
 
-const skip = !caddyAvailable() && missingTool('caddy')
-  ? 'caddy is not installed (bash deploy/install-test-deps.sh)'
-  : !chromiumAvailable() ? 'chromium is not installed (bash deploy/install-test-deps.sh)' : false
+const skip = skipUnless({ caddy: caddyAvailable(), chromium: chromiumAvailable() })
 
 // any line the page shows while it waits, whichever step of the boot it is read at
 const waitingTexts = (['checking', 'asleep', 'waking', 'booting', 'starting-app'] as const).map(a => messages.en.activity[a])

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { request } from 'undici'
 import { messages } from '../../service/src/http/i18n.js'
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js'
-import { missingTool } from '../helpers/missing-tool.js'
+import { skipUnless } from '../helpers/missing-tool.js'
 import { nginxAvailable, startNginx } from '../helpers/nginx.js'
 import { DOMAIN, SIM_NAME, startStack, waitFor } from './support.js'
 
@@ -11,9 +11,7 @@ import { DOMAIN, SIM_NAME, startStack, waitFor } from './support.js'
 // asks Hall's /forward-auth/nginx, whose 401 + Location the config turns into the redirect to
 // the waiting page (nginx accepts only 2xx, 401 and 403 from an auth server).
 
-const skip = !nginxAvailable() && missingTool('nginx')
-  ? 'nginx is not installed (bash deploy/install-test-deps.sh)'
-  : !chromiumAvailable() && missingTool('chromium')
+const skip = skipUnless({ nginx: nginxAvailable(), chromium: chromiumAvailable() })
 
 const PUBLIC_HOST = 'hall.hall.test'
 // any line the page shows while it waits, whichever step of the boot it is read at

@@ -1,3 +1,4 @@
+import type { Phase } from '../lifecycle/states.js'
 import type { Activity } from './status-view.js'
 
 /** The languages Hall's pages speak; the first is the default. */
@@ -42,7 +43,7 @@ function qualityOf (params: string[]): number | null {
   return /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(value) ? Number(value) : null
 }
 
-/** Every string of the waiting and not-found pages. `{name}` placeholders are filled after escaping. */
+/** Every string of the home, waiting and not-found pages. `{name}` placeholders are filled after escaping. */
 export interface Messages {
   title: string // {domain}
   heading: string // {domain}
@@ -62,6 +63,13 @@ export interface Messages {
   notFoundText: string // {domain}
   notFoundHint: string
   notFoundLink: string
+  homeTitle: string
+  homeHeading: string
+  homeIntro: string
+  homeEmpty: string
+  /** Read before a service's badge by screen readers only; ends with its own separator. */
+  stateLabel: string
+  badge: Record<Phase, string>
 }
 
 export const messages: Readonly<Record<Lang, Messages>> = {
@@ -91,7 +99,21 @@ export const messages: Readonly<Record<Lang, Messages>> = {
     notFoundHeading: 'Not found',
     notFoundText: 'Hall does not serve {domain}.',
     notFoundHint: 'Check the address, or ask whoever runs this gateway to add the domain.',
-    notFoundLink: 'See the services Hall fronts'
+    notFoundLink: 'See the services Hall fronts',
+    homeTitle: 'Hall',
+    homeHeading: 'Services',
+    homeIntro: 'Sleeping servers wake up when you open them; the first visit can take a minute.',
+    homeEmpty: 'Hall does not front any service yet.',
+    stateLabel: 'State: ',
+    badge: {
+      UNKNOWN: 'Checking',
+      OFFLINE: 'Asleep',
+      WAKING: 'Waking',
+      BOOTING: 'Starting',
+      RUNNING: 'Running',
+      IDLE: 'Idle',
+      SHUTDOWN: 'Shutting down'
+    }
   },
   fr: {
     title: 'Réveil de {domain} — Hall',
@@ -119,7 +141,21 @@ export const messages: Readonly<Record<Lang, Messages>> = {
     notFoundHeading: 'Introuvable',
     notFoundText: 'Hall ne sert pas {domain}.',
     notFoundHint: 'Vérifiez l’adresse, ou demandez à la personne qui gère cette passerelle d’ajouter le domaine.',
-    notFoundLink: 'Voir les services que Hall dessert'
+    notFoundLink: 'Voir les services que Hall dessert',
+    homeTitle: 'Hall',
+    homeHeading: 'Services',
+    homeIntro: 'Les serveurs en veille se réveillent quand vous les ouvrez ; la première visite peut prendre une minute.',
+    homeEmpty: 'Hall ne dessert encore aucun service.',
+    stateLabel: 'État : ',
+    badge: {
+      UNKNOWN: 'Vérification',
+      OFFLINE: 'En veille',
+      WAKING: 'Réveil',
+      BOOTING: 'Démarrage',
+      RUNNING: 'En marche',
+      IDLE: 'Inactif',
+      SHUTDOWN: 'Arrêt en cours'
+    }
   }
 }
 

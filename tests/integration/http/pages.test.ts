@@ -47,6 +47,25 @@ test('home page lists the services with their state', async (t) => {
   assert.match(html, /badge-offline/)
 })
 
+test('home page: language from Accept-Language, announced in the headers, under the strict CSP', async (t) => {
+  const { hall } = await startAsleep(t)
+  const cases = [
+    { header: 'fr-FR,fr;q=0.9', lang: 'fr', text: /État : <\/span>En veille</ },
+    { header: 'en-GB,fr;q=0.5', lang: 'en', text: /State: <\/span>Asleep</ },
+    { header: undefined, lang: 'en', text: /State: <\/span>Asleep</ }
+  ]
+  for (const c of cases) {
+    const res = await request(`${hall.url}/`, { headers: c.header === undefined ? {} : { 'accept-language': c.header } })
+    assert.equal(res.statusCode, 200)
+    const html = await res.body.text()
+    assert.match(html, new RegExp(`<html lang="${c.lang}">`), String(c.header))
+    assert.match(html, c.text, String(c.header))
+    assert.equal(res.headers['content-language'], c.lang)
+    assert.match(String(res.headers.vary), /accept-language/i)
+    assert.match(String(res.headers['content-security-policy']), /script-src 'self';/)
+  }
+})
+
 test('waiting page: language from Accept-Language, under the same strict CSP', async (t) => {
   const { hall } = await startAsleep(t)
   const url = `${hall.url}/waiting/${DOMAIN}?to=${encodeURIComponent(`https://${DOMAIN}/`)}`

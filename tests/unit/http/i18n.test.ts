@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { fill, negotiateLanguage } from '../../../service/src/http/i18n.js'
+import { renderHomePage } from '../../../service/src/http/views/home.js'
 
 const cases: Array<{ header: string | undefined, lang: 'en' | 'fr', why: string }> = [
   { header: undefined, lang: 'en', why: 'no header: English' },
@@ -34,3 +35,17 @@ test('fill: placeholders replaced once, unknown ones and inherited names left al
   assert.equal(fill('{a}', { a: '{b}', b: 'no' }), '{b}')
   assert.equal(fill('{constructor} {missing}', {}), '{constructor} {missing}')
 })
+
+const homeCases = [
+  { header: 'fr-FR,fr;q=0.9', lang: 'fr', text: /En veille/ },
+  { header: 'en-US,en;q=0.9', lang: 'en', text: /Asleep/ },
+  { header: 'de-DE', lang: 'en', text: /Asleep/ },
+  { header: undefined, lang: 'en', text: /Asleep/ }
+] as const
+for (const c of homeCases) {
+  test(`home page for Accept-Language ${JSON.stringify(c.header)}: ${c.lang}`, () => {
+    const html = renderHomePage([{ domain: 'a.test', state: 'OFFLINE', url: 'https://a.test/' }], negotiateLanguage(c.header))
+    assert.match(html, new RegExp(`<html lang="${c.lang}">`))
+    assert.match(html, c.text)
+  })
+}

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { Clock } from '../../clock.js'
 import type { Fleet } from '../../lifecycle/fleet.js'
 import { safeReturnUrl } from '../forward-auth/return-url.js'
-import { negotiateLanguage } from '../i18n.js'
+import { negotiateLanguage, type Lang } from '../i18n.js'
 import { currentActivity, currentFailure, expectedBootMs, type PowerHistory } from '../status-view.js'
 import { renderHomePage } from '../views/home.js'
 import { renderNotFoundPage } from '../views/not-found.js'
@@ -30,9 +30,7 @@ export const pageRoutes: FastifyPluginAsync<PageOptions> = async (app, { fleet, 
     schema: { params: domainParams, querystring: waitingQuery, response: { 200: html, 404: html } }
   }, async (req, reply) => {
     const domain = req.params.domain.toLowerCase()
-    const lang = negotiateLanguage(req.headers['accept-language'])
-    // the same URL answers in either language: caches must key on the header
-    reply.header('vary', 'accept-language').header('content-language', lang)
+    const lang = speakTheirLanguage(req.headers['accept-language'], reply)
     const view = fleet.lookup(domain)
     if (view === undefined) return page(reply.code(404), renderNotFoundPage(req.params.domain, lang))
     const supervisor = fleet.supervisor(view.server.name)
@@ -54,11 +52,12 @@ export const pageRoutes: FastifyPluginAsync<PageOptions> = async (app, { fleet, 
     }))
   })
 
-  app.get('/', { schema: { response: { 200: html } } }, async (_req, reply) => {
+  app.get('/', { schema: { response: { 200: html } } }, async (req, reply) => {
+    const lang = speakTheirLanguage(req.headers['accept-language'], reply)
     const services = [...fleet.config().domains.values()].filter(d => d.listed).map(d => ({
       domain: d.host, state: fleet.lookup(d.host)?.phase ?? 'UNKNOWN', url: `https://${d.host}/`
     }))
-    return page(reply, renderHomePage(services))
+    return page(reply, renderHomePage(services, lang))
   })
 
   app.get<{ Params: { file: string } }>('/assets/:file', { logLevel: 'warn', schema: { params: assetParams } }, async (req, reply) => {
@@ -66,6 +65,14 @@ export const pageRoutes: FastifyPluginAsync<PageOptions> = async (app, { fleet, 
     if (asset === undefined) return reply.code(404).send({ error: 'HALL_ERR_HTTP_NOT_FOUND', message: 'no such asset' })
     return reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.body)
   })
+}
+
+/** The page's language from Accept-Language, announced in the answer's headers. */
+function speakTheirLanguage (acceptLanguage: string | undefined, reply: FastifyReply): Lang {
+  const lang = negotiateLanguage(acceptLanguage)
+  // the same URL answers in either language: caches must key on the header
+  reply.header('vary', 'accept-language').header('content-language', lang)
+  return lang
 }
 
 function page (reply: FastifyReply, body: string): FastifyReply {

@@ -1,3 +1,4 @@
+import { messages, type Lang, type Messages } from '../i18n.js'
 import { escapeHtml } from './escape.js'
 import { renderLayout } from './layout.js'
 import type { Phase } from '../../lifecycle/states.js'
@@ -8,38 +9,30 @@ export interface HomeService {
   url: string
 }
 
-const badgeText: Record<Phase, string> = {
-  UNKNOWN: 'Checking',
-  OFFLINE: 'Asleep',
-  WAKING: 'Waking',
-  BOOTING: 'Starting',
-  RUNNING: 'Running',
-  IDLE: 'Idle',
-  SHUTDOWN: 'Shutting down'
-}
-
-export function renderHomePage (services: HomeService[]): string {
-  const items = services.map(renderService).join('\n')
+export function renderHomePage (services: HomeService[], lang: Lang = 'en'): string {
+  const t = messages[lang]
+  const items = services.map(s => renderService(s, t)).join('\n')
   const list = services.length === 0
-    ? '<p class="muted">Hall does not front any service yet.</p>'
+    ? `<p class="muted">${escapeHtml(t.homeEmpty)}</p>`
     : `<ul class="services">\n${items}\n</ul>`
   return renderLayout({
-    title: 'Hall',
+    lang,
+    title: t.homeTitle,
     body: `<main class="card home">
 <p class="eyebrow">Hall</p>
-<h1>Services</h1>
-<p class="muted">Sleeping servers wake up when you open them; the first visit can take a minute.</p>
+<h1>${escapeHtml(t.homeHeading)}</h1>
+<p class="muted">${escapeHtml(t.homeIntro)}</p>
 ${list}
 </main>`
   })
 }
 
-function renderService (s: HomeService): string {
+function renderService (s: HomeService, t: Messages): string {
   const domain = escapeHtml(s.domain)
   const name = isHttpUrl(s.url) ? `<a href="${escapeHtml(s.url)}">${domain}</a>` : domain
   return `<li class="service">
 <span class="service-name">${name}</span>
-<span class="badge badge-${escapeHtml(s.state.toLowerCase())}"><span class="visually-hidden">State: </span>${escapeHtml(badgeText[s.state] ?? s.state)}</span>
+<span class="badge badge-${escapeHtml(s.state.toLowerCase())}"><span class="visually-hidden">${escapeHtml(t.stateLabel)}</span>${escapeHtml(t.badge[s.state] ?? s.state)}</span>
 </li>`
 }
 

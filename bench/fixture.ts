@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { WakeReport, Waker } from '../service/src/lifecycle/ports.js'
 
-/** The fleet the benchmark serves: generated, loopback-only, with wakes stubbed at the power layer. */
+/**
+ * The fleet the benchmark serves: generated, loopback-only. Wakes are real: their magic packets go
+ * to 127.0.0.1:9, where nothing listens, so a woken server stays WAKING for the whole run.
+ */
 
 export interface BenchFleet {
   /** domains.json text, for parseConfig. */
@@ -44,7 +46,9 @@ export function generateFleet (shape: FleetShape): BenchFleet {
       health: [{ type: 'http', url: `http://127.0.0.1:${port}/health`, expect_status: 200 }],
       // probes must not disturb the measured window; the first probe still runs at start
       probe_interval_seconds: 60,
-      probe_timeout_seconds: 1
+      probe_timeout_seconds: 1,
+      // a woken server never boots here: it must stay WAKING (302s) rather than fail mid-run
+      wake_timeout_seconds: 3600
     }
     for (let d = 0; d < shape.domainsPerServer; d++) {
       const host = `app-${d}.${name}.bench.test`
@@ -58,13 +62,6 @@ export function generateFleet (shape: FleetShape): BenchFleet {
 
 function hex (byte: number): string {
   return byte.toString(16).padStart(2, '0').toUpperCase()
-}
-
-/** Resolves at once and sends nothing: the whole lifecycle runs, only the packet is missing. */
-export const stubWaker: Waker = {
-  async wake (): Promise<WakeReport> {
-    return { method: 'udp', packetsSent: 0, exitCode: null, stderr: null, durationMs: 0 }
-  }
 }
 
 export interface Listening { readonly server: Server, readonly port: number, close (): Promise<void> }

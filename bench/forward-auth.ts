@@ -1,269 +1,136 @@
-import { createServer } from 'node:http'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import Fastify from 'fastify'
-import { readEnv } from '../service/src/config/env.js'
-import { parseConfig } from '../service/src/config/load.js'
-import { startService } from '../service/src/main.js'
-import { generateFleet, listen, reserveClosedPort, startHealthServer, stubWaker, waitForPhases } from './fixture.js'
-import { loadCpu, pinServer, runLoad, type LoadResult, type LoadSpec } from './load.js'
+import { fileURLToPath } from 'node:url'
+import { defineCases, verifyAnswer, type BenchCase } from './bench-cases.js'
+import { formatRoundLine, GENERATOR_LIMIT, percent, renderTable, summarize, type RoundResult } from './bench-report.js'
+import { generateFleet, reserveClosedPort, startHealthServer, waitForPhases } from './fixture.js'
+import { builtServiceProblem, spawnBuiltHall, timeStartup } from './hall-process.js'
+import { cpuMicros, hasProcfs, mib, rssBytes } from './proc.js'
+import { commandExists, pinSelf, planCpus, spawnPinned, watch, type Watched } from './processes.js'
+import { runWrk } from './wrk.js'
 
 /**
- * `npm run bench`: Hall's forward-auth endpoint against an empty node:http server, same process,
- * same load generator (autocannon in a child process), same connections and durations.
- * Prints a report and exits 0 whatever the numbers; exits 1 only when a case answers wrongly.
+ * `npm run bench`: the built Hall's /forward-auth against a bare node:http server doing the least
+ * the same answers need, both driven by wrk on its own CPU, interleaved over several rounds.
+ * Exits 1 when an answer is wrong, or when wrk rather than the server may have set the pace.
  */
 
-const DURATION_SECONDS = numberFromEnv('BENCH_DURATION_SECONDS', 3)
-const WARMUP_SECONDS = numberFromEnv('BENCH_WARMUP_SECONDS', 1)
-const CONNECTIONS = numberFromEnv('BENCH_CONNECTIONS', 50)
-/** Rounds of all cases, interleaved so drift on a shared machine hits every case alike; the median is reported. */
-const ROUNDS = numberFromEnv('BENCH_ROUNDS', 3)
+function bounded (name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name]
+  const value = raw === undefined || raw === '' ? fallback : Number(raw)
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}`)
+  return value
+}
+
+const DURATION_SECONDS = bounded('BENCH_DURATION_SECONDS', 3, 1, 60)
+const WARMUP_SECONDS = bounded('BENCH_WARMUP_SECONDS', 1, 0, 30)
+const CONNECTIONS = bounded('BENCH_CONNECTIONS', 32, 1, 1024)
+const ROUNDS = bounded('BENCH_ROUNDS', 4, 1, 20)
 const SERVERS = 100
 const DOMAINS_PER_SERVER = 10
-/** Domains each Hall case cycles through, one per server. */
-const DOMAINS_PER_CASE = 10
 const SETTLE_TIMEOUT_MS = 15_000
 const PUBLIC_URL = 'https://hall.bench.test'
+const BARE_SERVER = fileURLToPath(new URL('./bare-server.mjs', import.meta.url))
 
-interface Case {
-  readonly name: string
-  readonly spec: LoadSpec
-  readonly expectedStatus: number
-  /** Ratio of req/s to the bare server's that passes; null for the baseline and references. */
-  readonly target: number | null
-  readonly role?: 'baseline' | 'reference'
-  /** Extra check on a sampled response, beyond its status. */
-  readonly check?: (response: Response) => string | null
-}
-
-interface Measured {
-  readonly load: LoadResult
-  /** CPU time of the server process over the measured window, as a share of one core. */
-  readonly serverCpu: number
-  /** The same CPU time per answered request: steadier than req/s when other work shares the machine. */
-  readonly cpuUsPerRequest: number
-  readonly serverElu: number
-}
-
-function numberFromEnv (name: string, fallback: number): number {
-  const value = process.env[name]
-  return value === undefined || value === '' ? fallback : Number(value)
-}
-
-/** What Traefik's forwardAuth sends for a browser's GET of https://<host>/. */
-function forwardedHeaders (host: string): Record<string, string> {
-  return {
-    'x-forwarded-host': host,
-    'x-forwarded-proto': 'https',
-    'x-forwarded-uri': '/',
-    'x-forwarded-method': 'GET',
-    'x-forwarded-for': '192.0.2.10',
-    accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
+async function spawnBare (cpu: string | null): Promise<Watched & { url: string }> {
+  const bare = watch(spawnPinned(cpu, process.execPath, [BARE_SERVER, PUBLIC_URL], { stdio: ['ignore', 'pipe', 'pipe'] }))
+  const deadline = Date.now() + 10_000
+  while (Date.now() < deadline) {
+    const port = /listening (\d+)/.exec(bare.output())?.[1]
+    if (port !== undefined) return Object.assign(bare, { url: `http://127.0.0.1:${port}` })
+    if (bare.exitStatus() !== null) break
+    await new Promise(resolve => setTimeout(resolve, 20))
   }
+  await bare.stop()
+  throw new Error(`the bare server did not start:\n${bare.output()}`)
 }
 
-async function verify (url: string, c: Case, when: string): Promise<void> {
-  for (const request of c.spec.requests) {
-    const response = await fetch(`${url}${request.path}`, { headers: request.headers, redirect: 'manual' })
-    await response.arrayBuffer()
-    const problem = response.status !== c.expectedStatus
-      ? `status ${response.status}, expected ${c.expectedStatus}`
-      : c.check?.(response) ?? null
-    if (problem !== null) {
-      throw new Error(`${c.name} ${when}: GET ${request.path} for ${request.headers['x-forwarded-host'] ?? '(no host)'} gave ${problem}`)
-    }
-  }
+async function measureCase (c: BenchCase, round: number, url: string, pid: number, scriptDir: string, loadCpu: string | null): Promise<RoundResult> {
+  const headers = c.headers(round)
+  await verifyAnswer(url, c, headers, 'before its run')
+  const spec = { url: `${url}/forward-auth`, headers, connections: CONNECTIONS, cpu: loadCpu, scriptDir }
+  if (WARMUP_SECONDS > 0) await runWrk({ ...spec, durationSeconds: WARMUP_SECONDS }, `${c.name}-warmup`)
+  const cpuBefore = cpuMicros(pid)
+  const startedAt = performance.now()
+  const load = await runWrk({ ...spec, durationSeconds: DURATION_SECONDS }, c.name)
+  const wallUs = (performance.now() - startedAt) * 1000
+  const cpuUs = (cpuMicros(pid) ?? Number.NaN) - (cpuBefore ?? Number.NaN)
+  await verifyAnswer(url, c, headers, 'after its run')
+  return { load, cpuUsPerRequest: cpuUs / Math.max(1, load.requests), serverCpu: cpuUs / wallUs }
 }
 
-async function measure (c: Case): Promise<Measured> {
-  let cpu = process.cpuUsage()
-  let elu = performance.eventLoopUtilization()
-  let started = performance.now()
-  let serverCpu = 0
-  let cpuUs = 0
-  let serverElu = 0
-  const load = await runLoad(c.spec, {
-    onMeasureStart () {
-      cpu = process.cpuUsage()
-      elu = performance.eventLoopUtilization()
-      started = performance.now()
-    },
-    onMeasureEnd () {
-      const used = process.cpuUsage(cpu)
-      cpuUs = used.user + used.system
-      serverCpu = cpuUs / 1000 / (performance.now() - started)
-      serverElu = performance.eventLoopUtilization(elu).utilization
-    }
-  })
-  return { load, serverCpu, cpuUsPerRequest: cpuUs / Math.max(1, load.total), serverElu }
-}
-
-function unexpectedCount (c: Case, m: Measured): number {
-  const expected = m.load.statuses[String(c.expectedStatus)] ?? 0
-  return m.load.total - expected + m.load.errors + m.load.timeouts
-}
-
-function median (values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
-
-/** One figure per case across rounds: the median of each number, the sum of the counts. */
-function combine (rounds: readonly Measured[]): Measured {
-  const loads = rounds.map(r => r.load)
-  const statuses: Record<string, number> = {}
-  for (const l of loads) for (const [code, n] of Object.entries(l.statuses)) statuses[code] = (statuses[code] ?? 0) + n
-  return {
-    load: {
-      requestsPerSecond: median(loads.map(l => l.requestsPerSecond)),
-      total: loads.reduce((n, l) => n + l.total, 0),
-      durationSeconds: loads.reduce((n, l) => n + l.durationSeconds, 0),
-      p50Ms: median(loads.map(l => l.p50Ms)),
-      p99Ms: median(loads.map(l => l.p99Ms)),
-      errors: loads.reduce((n, l) => n + l.errors, 0),
-      timeouts: loads.reduce((n, l) => n + l.timeouts, 0),
-      statuses,
-      generatorElu: median(loads.map(l => l.generatorElu))
-    },
-    serverCpu: median(rounds.map(r => r.serverCpu)),
-    cpuUsPerRequest: median(rounds.map(r => r.cpuUsPerRequest)),
-    serverElu: median(rounds.map(r => r.serverElu))
-  }
-}
-
-function printReport (cases: readonly Case[], results: ReadonlyMap<string, Measured>, rssBytes: number, heapBytes: number): void {
-  const bare = results.get('bare')!.load.requestsPerSecond
-  const rows = [['case', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'target', 'result', 'unexpected', 'CPU µs/req', 'server CPU', 'server ELU', 'loadgen ELU']]
-  for (const c of cases) {
-    const m = results.get(c.name)!
-    const ratio = m.load.requestsPerSecond / bare
-    const unexpected = unexpectedCount(c, m)
-    const verdict = c.target === null ? '' : ratio >= c.target && unexpected === 0 ? 'PASS' : 'FAIL'
-    rows.push([
-      c.name,
-      Math.round(m.load.requestsPerSecond).toLocaleString('en-US'),
-      m.load.p50Ms.toFixed(2),
-      m.load.p99Ms.toFixed(2),
-      ratio.toFixed(3),
-      c.target === null ? c.role ?? '' : `>= ${c.target.toFixed(2)}`,
-      verdict,
-      `${unexpected} of ${m.load.total}`,
-      m.cpuUsPerRequest.toFixed(1),
-      `${Math.round(m.serverCpu * 100)}%`,
-      `${Math.round(m.serverElu * 100)}%`,
-      `${Math.round(m.load.generatorElu * 100)}%`
-    ])
-  }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map(r => r[i]!.length)))
-  const line = (r: readonly string[]): string => r.map((cell, i) => i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)).join(' | ')
-  console.log()
-  console.log(line(rows[0]!))
-  console.log(widths.map(w => '-'.repeat(w)).join('-|-'))
-  for (const r of rows.slice(1)) console.log(line(r))
-  console.log()
-  console.log(`Hall process after the run: RSS ${(rssBytes / 2 ** 20).toFixed(1)} MiB, heap used ${(heapBytes / 2 ** 20).toFixed(1)} MiB (the bare server shares this process)`)
-  console.log('unexpected = responses with another status, plus socket errors and timeouts; CPU µs/req = server CPU time per response (steadier than req/s on a busy machine); server CPU = share of one core; ELU = event-loop utilisation; ' +
-    'loadgen ELU near 100% means the load generator, not the server, set the pace')
-  // a server below one full core was waiting for the CPU, not for work: other processes took it
-  const starved = cases.filter(c => results.get(c.name)!.serverCpu < 0.9)
-  if (starved.length > 0) {
-    console.log(`WARNING: server CPU below 90% in ${starved.map(c => c.name).join(', ')}: other work shares this machine, ` +
-      'so req/s ratios are unreliable; compare CPU µs/req, or rerun on an idle machine (BENCH_ROUNDS=3 helps)')
-  }
-  const failed = cases.filter(c => c.target !== null && (results.get(c.name)!.load.requestsPerSecond / bare < c.target || unexpectedCount(c, results.get(c.name)!) > 0))
-  console.log(failed.length === 0 ? 'ALL TARGETS PASS' : `TARGETS FAILED: ${failed.map(c => c.name).join(', ')}`)
-}
-
-async function main (): Promise<void> {
-  const cpuList = cpus()
-  console.log(`machine: ${cpuList.length} cores (${cpuList[0]?.model.trim() ?? 'unknown'}), node ${process.version}, ${process.platform}/${process.arch}`)
-  console.log(`load: autocannon in a child process, ${CONNECTIONS} keep-alive connections, ${WARMUP_SECONDS} s warm-up + ${DURATION_SECONDS} s measured per case, ${ROUNDS} round(s)`)
-  const serverCpus = pinServer()
-  console.log(serverCpus === null ? 'cpus: not pinned (needs Linux, taskset and 2 CPUs)' : `cpus: servers on ${serverCpus}, load generator on ${String(loadCpu())}`)
+async function main (): Promise<number> {
+  if (!hasProcfs()) throw new Error('the benchmark reads CPU time and memory from /proc: it runs on Linux only')
+  if (!commandExists('wrk')) throw new Error('wrk is not installed (Debian: apt-get install -y wrk)')
+  const buildProblem = builtServiceProblem()
+  if (buildProblem !== null) throw new Error(buildProblem)
+  const plan = planCpus()
+  pinSelf(plan)
+  console.log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), node ${process.version}, ${process.platform}/${process.arch}`)
+  console.log(plan.loadCpu === null
+    ? 'cpus: NOT pinned (needs Linux, taskset and 2 CPUs): the servers and wrk share the CPUs, read the ratios with care'
+    : `cpus: servers on ${plan.serverCpus}, wrk on ${plan.loadCpu}`)
+  console.log(`load: wrk -t1 -c${CONNECTIONS}, ${WARMUP_SECONDS} s warm-up + ${DURATION_SECONDS} s measured per case, ${ROUNDS} interleaved rounds`)
 
   const dir = mkdtempSync(join(tmpdir(), 'hall-bench-'))
   const health = await startHealthServer()
-  const deadPort = await reserveClosedPort()
-  const fleet = generateFleet({ servers: SERVERS, domainsPerServer: DOMAINS_PER_SERVER, healthyPort: health.port, deadPort })
-  const configFile = join(dir, 'domains.json')
-  writeFileSync(configFile, fleet.configText)
-  const config = parseConfig(fleet.configText, configFile)
-
-  const bare = await listen(createServer((_req, res) => {
-    res.writeHead(200)
-    res.end()
-  }))
-  bare.server.keepAliveTimeout = 95_000 // as Hall's, so neither side closes idle connections differently
-  const fastify = Fastify({ keepAliveTimeout: 95_000 })
-  fastify.get('/', async (_req, reply) => reply.code(200).send())
-  await fastify.listen({ host: '127.0.0.1', port: 0 })
-  const fastifyPort = (fastify.server.address() as AddressInfo).port
-
-  const env = readEnv({
-    HALL_CONFIG: configFile,
-    HALL_DB: join(dir, 'hall.db'),
-    HALL_HOST: '127.0.0.1',
-    HALL_PORT: '0',
-    HALL_PUBLIC_URL: PUBLIC_URL,
-    HALL_LOG_LEVEL: 'warn'
-  })
-  const hall = await startService(env, { config, waker: stubWaker })
+  let hall: Awaited<ReturnType<typeof spawnBuiltHall>> | null = null
+  let bare: Awaited<ReturnType<typeof spawnBare>> | null = null
   try {
-    console.log(`hall: ${config.domains.size} domains on ${config.servers.size} servers; waiting for ${fleet.awakeDomains.length} RUNNING and ${fleet.asleepDomains.length} OFFLINE servers`)
+    const fleet = generateFleet({ servers: SERVERS, domainsPerServer: DOMAINS_PER_SERVER, healthyPort: health.port, deadPort: await reserveClosedPort() })
+    const configFile = join(dir, 'domains.json')
+    writeFileSync(configFile, fleet.configText)
+    hall = await spawnBuiltHall({ configFile, dbFile: join(dir, 'hall.db'), publicUrl: PUBLIC_URL, cwd: dir, cpus: plan.serverCpus })
+    const startup = await timeStartup(hall, fleet.awakeDomains[0]!)
     await waitForPhases(hall.url, fleet.expectedPhases, SETTLE_TIMEOUT_MS)
+    const idleRss = rssBytes(hall.pid)
+    bare = await spawnBare(plan.serverCpus)
+    console.log(`hall (pid ${hall.pid}): ${fleet.expectedPhases.size} domains on ${SERVERS} servers; bare (pid ${bare.pid})`)
 
-    const spec = (url: string, path: string, hosts: readonly string[]): LoadSpec => ({
-      url,
-      requests: hosts.map(host => ({ path, headers: forwardedHeaders(host) })),
-      connections: CONNECTIONS,
-      warmupSeconds: WARMUP_SECONDS,
-      durationSeconds: DURATION_SECONDS
-    })
-    const awake = fleet.awakeDomains.slice(0, DOMAINS_PER_CASE)
-    const cases: Case[] = [
-      // the same request bytes as the Hall cases, so only the answering code differs
-      { name: 'bare', spec: spec(`http://127.0.0.1:${bare.port}`, '/', awake), expectedStatus: 200, target: null, role: 'baseline' },
-      // not a target: what the framework alone costs, to tell Hall's own code from Fastify's
-      { name: 'fastify-empty', spec: spec(`http://127.0.0.1:${fastifyPort}`, '/', awake), expectedStatus: 200, target: null, role: 'reference' },
-      { name: 'hall-200', spec: spec(hall.url, '/forward-auth', awake), expectedStatus: 200, target: 0.95 },
-      {
-        name: 'hall-302',
-        spec: spec(hall.url, '/forward-auth', fleet.asleepDomains.slice(0, DOMAINS_PER_CASE)),
-        expectedStatus: 302,
-        target: 0.90,
-        check: r => r.headers.get('location')?.startsWith(`${PUBLIC_URL}/waiting/`) === true ? null : `Location ${r.headers.get('location')}, expected ${PUBLIC_URL}/waiting/...`
-      }
-    ]
-
-    const rounds = new Map<string, Measured[]>(cases.map(c => [c.name, []]))
+    const cases = defineCases(fleet.awakeDomains, fleet.asleepDomains, PUBLIC_URL)
+    const rounds = new Map<string, RoundResult[]>(cases.map(c => [c.name, []]))
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const c of cases) {
-        await verify(c.spec.url, c, 'before the run')
-        const measured = await measure(c)
-        await verify(c.spec.url, c, 'after the run')
-        rounds.get(c.name)!.push(measured)
-        console.log(`  round ${round}/${ROUNDS} ${c.name}: ${Math.round(measured.load.requestsPerSecond)} req/s, ` +
-          `p99 ${measured.load.p99Ms.toFixed(2)} ms, ${measured.cpuUsPerRequest.toFixed(1)} CPU µs/req`)
+      // every other round runs backwards: no case always follows the same neighbour
+      const order = round % 2 === 1 ? cases : [...cases].reverse()
+      for (const c of order) {
+        const target = c.target === 'hall' ? hall : bare
+        const result = await measureCase(c, round, target.url, target.pid, dir, plan.loadCpu)
+        rounds.get(c.name)!.push(result)
+        console.log(formatRoundLine(c, round, ROUNDS, result))
       }
     }
-    const results = new Map([...rounds].map(([name, measured]) => [name, combine(measured)]))
-    const memory = process.memoryUsage()
-    printReport(cases, results, memory.rss, memory.heapUsed)
+    const rows = summarize(cases, rounds)
+    console.log()
+    console.log(renderTable(rows))
+    console.log()
+    console.log(`hall start-up at ${fleet.expectedPhases.size} domains: first forward-auth answer ${startup.firstAnswerMs.toFixed(0)} ms after spawn, ` +
+      `first 200 (running server probed) ${startup.firstPassMs.toFixed(0)} ms`)
+    console.log(`hall RSS: ${mib(idleRss)} idle after start, ${mib(rssBytes(hall.pid))} after the load; bare server: ${mib(rssBytes(bare.pid))}`)
+    console.log('req/s, p50, p99, CPU: medians over the rounds; CPU µs/req = server CPU time (all threads, /proc) per answer; ' +
+      'server CPU and wrk CPU = share of one core (wrk CPU: highest round); ratio = median of same-round ratios, with their range')
+    let failed = false
+    for (const r of rows) {
+      if (r.refusal !== null) { console.log(`${r.name}: ${r.refusal}`); failed = true }
+      if (r.errors > 0) { console.log(`${r.name}: ${r.errors} socket errors, timeouts or answers >= 400`); failed = true }
+    }
+    const starved = rows.filter(r => r.serverCpu < GENERATOR_LIMIT && r.generatorCpu <= GENERATOR_LIMIT)
+    if (starved.length > 0) {
+      console.log(`note: server CPU below ${percent(GENERATOR_LIMIT)} in ${starved.map(r => r.name).join(', ')} with wrk not saturated either: ` +
+        'other work shares this machine; CPU µs/req is the steadier figure')
+    }
+    console.log(failed ? 'BENCH FAILED (see above)' : 'bench ok')
+    return failed ? 1 : 0
   } finally {
-    await hall.close()
-    await bare.close()
-    await fastify.close()
+    await hall?.stop()
+    await bare?.stop()
     await health.close()
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
-main().catch((err: unknown) => {
+main().then(code => { process.exitCode = code }, (err: unknown) => {
   console.error(`bench aborted: ${err instanceof Error ? err.message : String(err)}`)
   process.exitCode = 1
 })

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { readEnv } from './config/env.js'
 import { renderDomainsJsonSchema } from './config/json-schema.js'
-import { loadConfigFile } from './config/load.js'
+import { loadConfig } from './config/load.js'
 import { runDemo } from './demo/run-demo.js'
 import { renderTraefikCommand } from './cli/render-traefik.js'
 import { apikeyCommand } from './cli/apikey.js'
@@ -11,7 +11,7 @@ import { shutdownCommand } from './cli/shutdown.js'
 import { statusCommand } from './cli/status.js'
 import { UsageError } from './cli/usage-error.js'
 import { wakeCommand } from './cli/wake.js'
-import { isHallError } from './errors.js'
+import { HallError, isHallError } from './errors.js'
 import { startService, type Service } from './main.js'
 
 const USAGE = `Usage: hall <command> [options]
@@ -57,9 +57,10 @@ const commands: Record<string, Command> = {
     const { positionals } = parseArgs({ args, allowPositionals: true, options: {}, strict: true })
     if (positionals.length > 1) throw new UsageError('validate takes at most one file')
     const file = positionals[0] ?? readEnv().configFile
-    const config = loadConfigFile(file)
+    const { config, warnings } = withConfigHint(positionals[0] === undefined, () => loadConfig(file))
     const servers = [...config.servers.values()].map(s => `${s.name} (${s.policy}, wake via ${s.wake.method})`)
     process.stdout.write(`${file} is valid: ${config.domains.size} domain(s), ${config.servers.size} server(s): ${servers.join(', ')}\n`)
+    if (warnings.length > 0) process.stdout.write(`warnings:\n${warnings.map(w => `  ${w.path}: ${w.message}\n`).join('')}`)
     return 0
   },
   async schema (args) {
@@ -74,6 +75,16 @@ const commands: Record<string, Command> = {
   wake: wakeCommand,
   shutdown: shutdownCommand,
   apikey: apikeyCommand
+}
+
+/** Without a file argument, a missing file is the one HALL_CONFIG names (or its default): say so. */
+function withConfigHint<T> (fromEnv: boolean, load: () => T): T {
+  try {
+    return load()
+  } catch (err) {
+    if (!fromEnv || !isHallError(err, 'HALL_ERR_CONFIG_READ')) throw err
+    throw new HallError(err.code, `${err.message} (the file HALL_CONFIG names, or its default: pass one, hall validate FILE, or set HALL_CONFIG)`, err.details, err)
+  }
 }
 
 function stopOnSignal (service: Service): void {
@@ -100,7 +111,8 @@ async function main (argv: string[]): Promise<number> {
     return await command(args)
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${(err as Error).message}\n\n${USAGE}`)
+      const usage = err instanceof UsageError && !err.showUsage ? '' : `\n${USAGE}`
+      process.stderr.write(`${(err as Error).message}\n${usage}`)
       return 2
     }
     if (isHallError(err)) {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { systemClock, type Clock } from './clock.js'
 import type { HallEnv } from './config/env.js'
-import { loadConfigFile } from './config/load.js'
+import { loadConfig } from './config/load.js'
 import type { HallConfig } from './config/types.js'
 import { HallError } from './errors.js'
 import { buildApp } from './http/app.js'
@@ -12,7 +12,7 @@ import type { Shutdowner, Waker } from './lifecycle/ports.js'
 import { createLogger } from './logger.js'
 import { createShutdowner } from './power/shutdown.js'
 import { createWaker } from './power/wake.js'
-import { createReloader, type ReloadResult } from './reload.js'
+import { createReloader, logConfigWarnings, type ReloadResult } from './reload.js'
 import { renderTraefik } from './traefik/render.js'
 import { writeDynamicDir } from './traefik/write-dir.js'
 import { toTraefikYaml } from './traefik/yaml.js'
@@ -53,7 +53,8 @@ export const version: string = JSON.parse(readFileSync(new URL('../../package.js
 export async function startService (env: HallEnv, options: ServiceOptions = {}): Promise<Service> {
   const log = options.log ?? createLogger(env.logLevel)
   const clock = options.clock ?? systemClock
-  const config = options.config ?? loadConfigFile(env.configFile)
+  const loaded = options.config === undefined ? loadConfig(env.configFile) : { config: options.config, warnings: [] }
+  const config = loaded.config
   // refused now rather than served as a 500 to Traefik later (a domain that is Hall's own host...)
   renderTraefik(config, env.publicUrl)
   const store = openHallStore(env.dbFile)
@@ -110,6 +111,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : env.port
   log.info({ servers: config.servers.size, domains: config.domains.size, port, db: env.dbFile }, 'hall started')
+  logConfigWarnings(log, loaded.warnings)
 
   return {
     app,

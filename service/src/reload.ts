@@ -1,4 +1,5 @@
-import { loadConfigFile } from './config/load.js'
+import { loadConfig } from './config/load.js'
+import type { ConfigProblem } from './config/issues.js'
 import type { HallConfig } from './config/types.js'
 import { isHallError } from './errors.js'
 import type { Fleet, ReloadSummary } from './lifecycle/fleet.js'
@@ -47,8 +48,9 @@ export function createReloader (deps: ReloaderDeps): { reload (why: string): Rel
     reload (why) {
       let config: HallConfig
       let summary: ReloadSummary
+      let warnings: readonly ConfigProblem[]
       try {
-        config = loadConfigFile(file)
+        ({ config, warnings } = loadConfig(file))
         // what Traefik is given must be renderable before Hall acts on the config
         deps.validate?.(config)
         summary = fleet.reload(config)
@@ -56,6 +58,7 @@ export function createReloader (deps: ReloaderDeps): { reload (why: string): Rel
         return reject(why, err)
       }
       log.info({ file, why, ...summary, domains: config.domains.size }, 'config reloaded')
+      logConfigWarnings(log, warnings)
       record('info', 'config-reloaded', `${file} reloaded (${why})`, summary)
       try {
         deps.onApplied?.(config)
@@ -65,4 +68,9 @@ export function createReloader (deps: ReloaderDeps): { reload (why: string): Rel
       return { ok: true, summary }
     }
   }
+}
+
+/** What loads but is probably not what its author meant (config/warnings.ts), at every load. */
+export function logConfigWarnings (log: Pick<LifecycleLog, 'warn'>, warnings: readonly ConfigProblem[]): void {
+  for (const w of warnings) log.warn({ path: w.path }, `domains.json: ${w.path}: ${w.message}`)
 }

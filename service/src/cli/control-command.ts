@@ -22,7 +22,7 @@ export async function runControl (action: ControlAction, args: string[]): Promis
   if (server === undefined || positionals.length > 1) throw new UsageError(`${action} takes one server name`)
   const env = readEnv()
   const key = values.key ?? env.apiKey
-  if (key === null || key === '') throw new UsageError(`${action} needs an API key: set HALL_API_KEY (or pass --key KEY)`)
+  if (key === null || key === '') throw new UsageError(`${action} needs an API key: set HALL_API_KEY or pass --key KEY (make one with: hall apikey create --name NAME)`, false)
   const answer = await callHall(hallBaseUrl(values.url, env), 'POST', `${endpoints[action].path}${encodeURIComponent(server)}`, key)
   const { text, ok } = describeAnswer(action, server, answer)
   ;(ok ? process.stdout : process.stderr).write(`${text}\n`)

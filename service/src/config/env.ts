@@ -49,11 +49,29 @@ export interface HallEnv {
   readonly traefikDir: string | null
 }
 
+/** What each variable is for and what a valid value looks like: the error says this, not zod's words. */
+const expected: Record<keyof z.input<typeof envSchema>, string> = {
+  HALL_CONFIG: 'the path of domains.json, such as /etc/hall/domains.json',
+  HALL_DB: 'the path of Hall\'s SQLite file, such as data/hall.db',
+  HALL_HOST: 'the address Hall listens on, such as 127.0.0.1 or 0.0.0.0',
+  HALL_PORT: 'the port Hall listens on: a whole number from 0 to 65535, such as 8080',
+  HALL_PUBLIC_URL: 'the address browsers reach Hall at: an http(s) URL such as https://hall.example.com',
+  HALL_LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
+  HALL_URL: 'where the CLI reaches the running Hall: an http(s) URL such as http://127.0.0.1:8080',
+  HALL_API_KEY: 'the API key the CLI sends for wake and shutdown (from hall apikey create)',
+  HALL_TRUSTED_PROXIES: 'the proxies whose X-Forwarded-* headers Hall believes: comma-separated CIDRs such as 127.0.0.0/8,::1/128',
+  HALL_TRAEFIK_DIR: 'the folder Hall writes Traefik\'s dynamic config to, such as /etc/traefik/dynamic'
+}
+
 export function readEnv (source: NodeJS.ProcessEnv = process.env, dotenvFile?: string): HallEnv {
   if (source === process.env) loadDotenv({ path: dotenvFile, quiet: true })
   const parsed = envSchema.safeParse(source)
   if (!parsed.success) {
-    const lines = parsed.error.issues.map(i => `${i.path.join('.')}: ${i.message}`)
+    const lines = parsed.error.issues.map(i => {
+      const name = String(i.path[0]) as keyof typeof expected
+      const detail = i.code === 'custom' ? ` (${i.message})` : ''
+      return `${name}=${JSON.stringify(source[name] ?? '')} is not valid${detail}. It is ${expected[name]}`
+    })
     throw new HallError('HALL_ERR_ENV_INVALID', `invalid environment:\n  ${lines.join('\n  ')}`)
   }
   const e = parsed.data

@@ -4,6 +4,8 @@ import type { z } from 'zod'
 export interface ConfigProblem { path: string, message: string }
 
 type Issue = z.core.$ZodIssue
+/** Key -> the places in the file that take it ("a server (servers.NAME)"). */
+export type KeyPlaces = ReadonlyMap<string, readonly string[]>
 type Key = PropertyKey
 
 /** `domains["testing.audit-io.fr"].wake_timeout_seconds`, `servers.erp.health[0].url` */
@@ -18,11 +20,11 @@ export function toJsonPath (path: readonly Key[]): string {
 }
 
 /** Turns zod issues into one line each, with values quoted from the file and typos explained. */
-export function describeIssues (issues: readonly Issue[], input: unknown, knownKeys: ReadonlySet<string>, base: readonly Key[] = []): ConfigProblem[] {
-  return issues.flatMap(issue => describeIssue(issue, input, knownKeys, base))
+export function describeIssues (issues: readonly Issue[], input: unknown, keyPlaces: KeyPlaces, base: readonly Key[] = []): ConfigProblem[] {
+  return issues.flatMap(issue => describeIssue(issue, input, keyPlaces, base))
 }
 
-function describeIssue (issue: Issue, input: unknown, knownKeys: ReadonlySet<string>, base: readonly Key[]): ConfigProblem[] {
+function describeIssue (issue: Issue, input: unknown, keyPlaces: KeyPlaces, base: readonly Key[]): ConfigProblem[] {
   const path = [...base, ...issue.path]
   const value = valueAt(input, path)
   const at = (message: string): ConfigProblem[] => [{ path: toJsonPath(path), message }]
@@ -36,10 +38,10 @@ function describeIssue (issue: Issue, input: unknown, knownKeys: ReadonlySet<str
       const branches = issue.errors.filter(b => b.length > 0)
       if (branches.length === 0) return at(`${issue.message}, got ${show(value)}`)
       const best = branches.reduce((a, b) => (b.length < a.length ? b : a))
-      return describeIssues(best, input, knownKeys, path)
+      return describeIssues(best, input, keyPlaces, path)
     }
     case 'unrecognized_keys':
-      return issue.keys.map(key => ({ path: toJsonPath([...path, key]), message: `unknown key${suggest(key, knownKeys)}` }))
+      return issue.keys.map(key => ({ path: toJsonPath([...path, key]), message: unknownKey(key, keyPlaces) }))
     case 'invalid_key':
       return at(`${issue.issues[0]?.message ?? 'not an allowed key'}, got ${show(path.at(-1))}`)
     case 'invalid_type':
@@ -78,14 +80,21 @@ function article (expected: string): string {
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`
 }
 
-function suggest (key: string, known: ReadonlySet<string>): string {
+/** A key valid elsewhere says where it belongs; a typo names the nearest key; anything else, nothing. */
+function unknownKey (key: string, places: KeyPlaces): string {
+  const belongs = places.get(key)
+  if (belongs !== undefined) return `unknown key here: "${key}" belongs to ${orList(belongs)}`
   let best: string | undefined
   let bestDistance = 3 // more than two edits away is not a typo
-  for (const candidate of known) {
+  for (const candidate of places.keys()) {
     const d = editDistance(key.toLowerCase(), candidate)
     if (d < bestDistance) { best = candidate; bestDistance = d }
   }
-  return best === undefined ? '' : ` (did you mean "${best}"?)`
+  return best === undefined ? 'unknown key' : `unknown key (did you mean "${best}"?)`
+}
+
+function orList (items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)!}`
 }
 
 function editDistance (a: string, b: string): number {

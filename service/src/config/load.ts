@@ -3,21 +3,33 @@ import { HallError } from '../errors.js'
 import { crossReferenceProblems } from './cross-references.js'
 import { describeIssues, type ConfigProblem } from './issues.js'
 import { normalize } from './normalize.js'
-import { domainsFileSchema, knownKeys } from './schema.js'
+import { configWarnings } from './warnings.js'
+import { domainsFileSchema, keyPlaces } from './schema.js'
 import type { HallConfig } from './types.js'
+
+/** A valid config, and what in it loads but probably does not do what its author meant. */
+export interface LoadedConfig { readonly config: HallConfig, readonly warnings: readonly ConfigProblem[] }
 
 /** Reads and validates `domains.json`; throws HALL_ERR_CONFIG_* listing every problem at once. */
 export function loadConfigFile (file: string): HallConfig {
+  return loadConfig(file).config
+}
+
+export function loadConfig (file: string): LoadedConfig {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (err) {
     throw new HallError('HALL_ERR_CONFIG_READ', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, undefined, err)
   }
-  return parseConfig(text, file)
+  return readConfig(text, file)
 }
 
 export function parseConfig (text: string, source = 'domains.json'): HallConfig {
+  return readConfig(text, source).config
+}
+
+export function readConfig (text: string, source = 'domains.json'): LoadedConfig {
   let raw: unknown
   try {
     raw = JSON.parse(text)
@@ -26,11 +38,11 @@ export function parseConfig (text: string, source = 'domains.json'): HallConfig 
   }
   const parsed = domainsFileSchema.safeParse(raw)
   const problems = [
-    ...(parsed.success ? [] : describeIssues(parsed.error.issues, raw, knownKeys)),
+    ...(parsed.success ? [] : describeIssues(parsed.error.issues, raw, keyPlaces)),
     ...crossReferenceProblems(raw)
   ]
   if (problems.length > 0 || !parsed.success) throw invalid(source, problems)
-  return normalize(parsed.data)
+  return { config: normalize(parsed.data), warnings: configWarnings(parsed.data) }
 }
 
 function invalid (source: string, problems: ConfigProblem[]): HallError {

@@ -32,13 +32,13 @@ export const relaySchema = z.strictObject({
   command_timeout_seconds: z.number().positive().max(600).default(30)
 })
 
-const udpWakeSchema = z.strictObject({
+export const udpWakeSchema = z.strictObject({
   method: z.literal('udp'),
   broadcast: ipv4.default('255.255.255.255'),
   port: port.default(9),
   secureon: mac.optional().describe('SecureOn password, written like a MAC address')
 })
-const sshWakeSchema = z.strictObject({
+export const sshWakeSchema = z.strictObject({
   method: z.literal('ssh'),
   relay: name,
   command: z.string().min(1).default('wakeonlan -i {broadcast} {mac}')
@@ -53,23 +53,28 @@ export const expectStatusSchema = z.union([
   z.string().regex(/^[1-5]xx$/, { error: 'expected a status class such as "2xx"' })
 ])
 
-export const healthCheckSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('ping'), host: host.optional() }),
-  z.strictObject({ type: z.literal('tcp'), host: host.optional(), port }),
-  z.strictObject({
-    type: z.literal('http'),
-    url: httpUrl,
-    expect_status: expectStatusSchema.default(200),
-    expect_body: z.string().min(1).optional(),
-    insecure_tls: z.boolean().default(false)
-  })
-])
+const pingCheckSchema = z.strictObject({ type: z.literal('ping'), host: host.optional() })
+const tcpCheckSchema = z.strictObject({ type: z.literal('tcp'), host: host.optional(), port })
+const httpCheckSchema = z.strictObject({
+  type: z.literal('http'),
+  url: httpUrl,
+  expect_status: expectStatusSchema.default(200),
+  expect_body: z.string().min(1).optional(),
+  insecure_tls: z.boolean().default(false)
+})
+export const healthCheckSchema = z.discriminatedUnion('type', [pingCheckSchema, tcpCheckSchema, httpCheckSchema])
 
 export const weekdaySchema = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])
-export const scheduleSchema = z.strictObject({
-  timezone,
-  windows: z.array(z.strictObject({ days: z.array(weekdaySchema).min(1), from: time, to: time })).min(1)
+const scheduleWindowSchema = z.strictObject({ days: z.array(weekdaySchema).min(1), from: time, to: time })
+export const scheduleSchema = z.strictObject({ timezone, windows: z.array(scheduleWindowSchema).min(1) })
+
+const shutdownSchema = z.strictObject({
+  relay: name,
+  command: z.string().min(1).describe('Run on the relay to power the server off, e.g. "sudo systemctl poweroff"'),
+  busy_check: z.string().min(1).optional().describe('Run on the relay first; exit code 0 means busy and vetoes the shutdown'),
+  off_timeout_seconds: z.number().min(5).max(3600).default(180).describe('How long the host may keep answering after the command')
 })
+const powerSchema = z.strictObject({ on_watts: z.number().min(0), off_watts: z.number().min(0) })
 
 export const serverSchema = z.strictObject({
   ip: ipv4,
@@ -81,14 +86,9 @@ export const serverSchema = z.strictObject({
   probe_timeout_seconds: z.number().min(0.1).max(30).default(2),
   wake_timeout_seconds: z.number().min(5).max(3600).default(120),
   idle_shutdown_minutes: z.number().min(1).max(10080).optional(),
-  shutdown: z.strictObject({
-    relay: name,
-    command: z.string().min(1).describe('Run on the relay to power the server off, e.g. "sudo systemctl poweroff"'),
-    busy_check: z.string().min(1).optional().describe('Run on the relay first; exit code 0 means busy and vetoes the shutdown'),
-    off_timeout_seconds: z.number().min(5).max(3600).default(180).describe('How long the host may keep answering after the command')
-  }).optional(),
+  shutdown: shutdownSchema.optional(),
   schedule: scheduleSchema.optional(),
-  power: z.strictObject({ on_watts: z.number().min(0), off_watts: z.number().min(0) }).optional()
+  power: powerSchema.optional()
 })
 
 export const wakeOnSchema = z.enum(['browser', 'any', 'never'])
@@ -160,8 +160,32 @@ function isTimeZone (value: string): boolean {
   }
 }
 
-/** Every key the file may use, for "did you mean" hints on typos. */
-export const knownKeys: ReadonlySet<string> = new Set([
-  domainsFileSchema, relaySchema, udpWakeSchema, sshWakeSchema, serverSchema, domainSchema, flatDomainSchema,
-  scheduleSchema, traefikSchema, ...healthCheckSchema.options
-].flatMap(s => Object.keys(s.shape)).concat(['days', 'from', 'to', 'on_watts', 'off_watts', 'relay', 'command', 'busy_check', 'off_timeout_seconds']))
+/**
+ * Where each key of the file belongs, for hints: a key used at the wrong level is told where it
+ * goes ("belongs to a server"), a misspelt one gets the nearest key.
+ */
+export const keyPlaces: ReadonlyMap<string, readonly string[]> = placesOf([
+  ['the top level', domainsFileSchema],
+  ['a relay (relays.NAME)', relaySchema],
+  ['a server (servers.NAME)', serverSchema],
+  ['a "udp" wake', udpWakeSchema],
+  ['an "ssh" wake', sshWakeSchema],
+  ['a "ping" check', pingCheckSchema],
+  ['a "tcp" check', tcpCheckSchema],
+  ['an "http" check', httpCheckSchema],
+  ['a shutdown', shutdownSchema],
+  ['a schedule', scheduleSchema],
+  ['a schedule window', scheduleWindowSchema],
+  ['power', powerSchema],
+  ['a domain (domains.HOST)', domainSchema],
+  ['a flat-form domain (one with server_ip)', flatDomainSchema],
+  ['traefik', traefikSchema]
+])
+
+function placesOf (objects: Array<[string, { shape: Record<string, unknown> }]>): Map<string, string[]> {
+  const places = new Map<string, string[]>()
+  for (const [place, object] of objects) {
+    for (const key of Object.keys(object.shape)) places.set(key, [...(places.get(key) ?? []), place])
+  }
+  return places
+}

@@ -9,7 +9,6 @@ import { runHall } from './run-hall.js'
 const cases = [
   { args: ['wake'], message: 'wake takes one server name' },
   { args: ['shutdown', 'a', 'b'], message: 'shutdown takes one server name' },
-  { args: ['wake', 'lab'], message: 'wake needs an API key: set HALL_API_KEY (or pass --key KEY)' },
   { args: ['status', '--bogus'], message: "Unknown option '--bogus'" },
   { args: ['apikey'], message: 'apikey needs a subcommand: create, list or revoke' },
   { args: ['apikey', 'show'], message: 'unknown apikey subcommand "show"' },
@@ -32,4 +31,9 @@ test('bad arguments to status, wake, shutdown and apikey: the reason, the usage,
     assert.match(r.stderr, /\n\nUsage: hall <command>[\s\S]*apikey create --name NAME/, c.args.join(' '))
   })
   assert.deepEqual(readdirSync(dir), [], 'no database was created')
+})
+
+test('wake without an API key: one line of advice, no usage, exit 2', async () => {
+  const r = await runHall(['wake', 'lab'], { HALL_URL: 'http://127.0.0.1:9' })
+  assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', 'wake needs an API key: set HALL_API_KEY or pass --key KEY (make one with: hall apikey create --name NAME)\n'])
 })

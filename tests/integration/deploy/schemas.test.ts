@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { parse } from 'yaml'
-import { loadConfigFile } from '../../../service/src/config/load.js'
+import { loadConfig } from '../../../service/src/config/load.js'
 import { assertValid, officialValidator as validator } from '../../helpers/official-schemas.js'
 
 // Traefik and Docker cannot run here: what Hall ships for them is checked against their official
@@ -135,7 +135,16 @@ test('the schema catches a broken file: the validators are not rubber stamps', (
   assert.equal(staticConfig({ providers: { file: { directory: '/x', watched: true } } }), false)
 })
 
-test('the example domains.json loads', () => {
-  const config = loadConfigFile(new URL('deploy/domains.example.json', root).pathname)
+test('the example domains.json loads without warnings and does what deploy/README.md says', () => {
+  const { config, warnings } = loadConfig(new URL('deploy/domains.example.json', root).pathname)
+  assert.deepEqual(warnings, [])
   assert.deepEqual([...config.domains.keys()].sort(), ['erp.audit-io.fr', 'testing.audit-io.fr'])
+  const testing = config.servers.get('testing')!
+  const erp = config.servers.get('erp')!
+  // testing: on demand, woken through the relay, shut down after 20 idle minutes
+  assert.deepEqual([testing.policy, testing.wake.method, testing.schedule, testing.idleShutdownMs], ['on_demand', 'ssh', null, 20 * 60_000])
+  // erp: office hours in Paris, woken by UDP; K3s's /readyz answers 401 over a self-signed certificate
+  assert.deepEqual([erp.policy, erp.wake.method, erp.schedule?.timezone], ['scheduled', 'udp', 'Europe/Paris'])
+  const readyz = erp.health.find(c => c.type === 'http' && c.url.endsWith('/readyz'))
+  assert.deepEqual(readyz, { type: 'http', url: 'https://192.168.1.30:6443/readyz', expectStatus: { kind: 'codes', codes: [401] }, expectBody: null, insecureTls: true })
 })

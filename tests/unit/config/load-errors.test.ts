@@ -53,6 +53,16 @@ const cases: Array<{ name: string, text: string, problems: ConfigProblem[] }> = 
     problems: [{ path: 'servers.erp.polcy', message: 'unknown key (did you mean "policy"?)' }]
   },
   {
+    name: 'a server key on a domain says where it belongs, instead of suggesting itself',
+    text: full(f => { f.domains['erp.audit-io.fr'].wake_timeout_seconds = 120 }),
+    problems: [{ path: 'domains["erp.audit-io.fr"].wake_timeout_seconds', message: 'unknown key here: "wake_timeout_seconds" belongs to a server (servers.NAME) or a flat-form domain (one with server_ip)' }]
+  },
+  {
+    name: 'a command under a udp wake names the wake method that takes it',
+    text: full(f => { f.servers.erp.wake.command = 'wakeonlan {mac}' }),
+    problems: [{ path: 'servers.erp.wake.command', message: 'unknown key here: "command" belongs to an "ssh" wake or a shutdown' }]
+  },
+  {
     name: 'unknown key far from any known key: no hint',
     text: full(f => { f.domains['erp.audit-io.fr'].colour = 'blue' }),
     problems: [{ path: 'domains["erp.audit-io.fr"].colour', message: 'unknown key' }]

@@ -159,7 +159,6 @@ export const messages: Readonly<Record<Lang, Messages>> = {
   }
 }
 
-/** Fills `{name}` placeholders; values must already be safe for where the result goes. */
-export function fill (template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (match, name: string) => Object.hasOwn(values, name) ? values[name]! : match)
-}
+// Shared with the browser script, which fills the same templates: values must already be safe
+// for where the result goes.
+export { fill } from './public/waiting-display.js'

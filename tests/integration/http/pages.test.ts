@@ -3,12 +3,17 @@ import { test } from 'node:test'
 import { request } from 'undici'
 import { DOMAIN, startAsleep } from '../../helpers/hall-in-process.js'
 
-test('assets: the page script and stylesheet are served; any other name is a 404, never a crash', async (t) => {
+test('assets: the page script, its helpers and the stylesheet are served; any other name is a 404, never a crash', async (t) => {
   const { hall } = await startAsleep(t)
   const script = await request(`${hall.url}/assets/waiting.js`)
   assert.equal(script.statusCode, 200)
   assert.match(String(script.headers['content-type']), /javascript/)
   assert.match(await script.body.text(), /location\.replace/)
+  // the page script is a module: a browser loads what it imports only with a JavaScript type
+  const imported = await request(`${hall.url}/assets/waiting-display.js`)
+  assert.equal(imported.statusCode, 200)
+  assert.match(String(imported.headers['content-type']), /^text\/javascript/)
+  assert.match(await imported.body.text(), /export function formatDuration/)
   for (const name of ['__proto__', 'constructor', 'toString', 'nope.js']) {
     const res = await request(`${hall.url}/assets/${name}`)
     await res.body.dump()

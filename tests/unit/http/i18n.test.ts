@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { fill, negotiateLanguage } from '../../../service/src/http/i18n.js'
+import { negotiateLanguage } from '../../../service/src/http/i18n.js'
 import { renderHomePage } from '../../../service/src/http/views/home.js'
 
 const cases: Array<{ header: string | undefined, lang: 'en' | 'fr', why: string }> = [
@@ -29,12 +29,6 @@ for (const c of cases) {
     assert.equal(negotiateLanguage(c.header), c.lang)
   })
 }
-
-test('fill: placeholders replaced once, unknown ones and inherited names left alone', () => {
-  assert.equal(fill('Opening {domain} ({domain})', { domain: 'a.test' }), 'Opening a.test (a.test)')
-  assert.equal(fill('{a}', { a: '{b}', b: 'no' }), '{b}')
-  assert.equal(fill('{constructor} {missing}', {}), '{constructor} {missing}')
-})
 
 const homeCases = [
   { header: 'fr-FR,fr;q=0.9', lang: 'fr', text: /En veille/ },

@@ -1,9 +1,17 @@
 // Hall waiting page: follows /api/events/:domain (Server-Sent Events), or polls /api/status/:domain
 // when that is not possible, and leaves for `data-to` once the server is ready.
-// Plain ES2017, no inline code anywhere, so it runs under a strict CSP (script-src 'self').
-(function () {
-  'use strict'
+// An ES module (ES2017 otherwise), no inline code anywhere, so it runs under a strict CSP
+// (script-src 'self'). It shows time and progress with the same code the server rendered the
+// first paint with: waiting-display.js.
+import { fill, formatApprox, formatDuration, isReady, isSlow, progressPct } from './waiting-display.js'
 
+/**
+ * Runs the page. `g` is the browser's global object (window); tests pass a fake one with the
+ * same members: document, location, setTimeout, clearTimeout, setInterval, fetch, EventSource,
+ * AbortController.
+ */
+export function runWaitingPage (g) {
+  const document = g.document
   const root = document.getElementById('hall-waiting')
   if (!root) return
 
@@ -11,7 +19,6 @@
   const MAX_DELAY_MS = 2000
   const BACKOFF = 1.5
   const FETCH_TIMEOUT_MS = 5000 // a hung request must not stall the loop
-  const PROGRESS_CAP_PCT = 95 // history is an estimate: never look finished before RUNNING
   const MAX_STREAM_ERRORS = 3 // EventSource retries by itself; past this many in a row, poll instead
 
   // Used by a page whose status names a state the server did not send strings for.
@@ -65,24 +72,6 @@
     return isFinite(n) ? n : null
   }
 
-  function fill (template, values) {
-    return String(template).replace(/\{(\w+)\}/g, function (m, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : m
-    })
-  }
-
-  function formatDuration (ms) {
-    const total = Math.max(0, Math.floor(ms / 1000))
-    const min = Math.floor(total / 60)
-    const sec = total % 60
-    return min > 0 ? min + ' min ' + sec + ' s' : sec + ' s'
-  }
-
-  function formatApprox (ms) {
-    const sec = Math.max(1, Math.round(ms / 1000))
-    return sec < 120 ? '~' + sec + ' s' : '~' + Math.round(sec / 60) + ' min'
-  }
-
   function activityText (activity, state) {
     const table = text.activity || {}
     return table[activity] || table[ACTIVITY_OF_STATE[state]] || null
@@ -98,10 +87,6 @@
     }
   }
 
-  function isReady (state) {
-    return state === 'RUNNING' || state === 'IDLE'
-  }
-
   function elapsedMs () {
     return startedAtMs === null ? 0 : Math.max(0, Date.now() + skewMs - startedAtMs)
   }
@@ -110,18 +95,13 @@
     if (node && value !== null && node.textContent !== value) node.textContent = value
   }
 
-  // The bar measures a boot: it moves once the wake is sent, not while the server sleeps or shuts down.
-  function isBooting () {
-    return state === 'WAKING' || state === 'BOOTING'
-  }
-
   function renderTime () {
     const ms = elapsedMs()
     setText(el.elapsed, formatDuration(ms))
-    if (el.slow) el.slow.hidden = !(isBooting() && expectedMs !== null && ms > expectedMs)
+    if (el.slow) el.slow.hidden = !isSlow(ms, expectedMs, state)
     if (el.progress) {
       el.progress.hidden = expectedMs === null
-      const pct = expectedMs && isBooting() ? Math.min(PROGRESS_CAP_PCT, Math.floor(ms / expectedMs * 100)) : 0
+      const pct = progressPct(ms, expectedMs, state)
       el.progress.value = pct
       el.progress.textContent = pct + '%'
     }
@@ -156,7 +136,7 @@
     if (el.cont) el.cont.hidden = false
     const target = safeTarget(to)
     // replace(): Back must not return to a page that would bounce forward again
-    if (target !== null) window.location.replace(target)
+    if (target !== null) g.location.replace(target)
   }
 
   function apply (s) {
@@ -185,7 +165,7 @@
   }
 
   function follow () {
-    source = new window.EventSource(eventsUrl)
+    source = new g.EventSource(eventsUrl)
     source.addEventListener('status', function (e) {
       streamErrors = 0
       try {
@@ -199,7 +179,7 @@
       if (done) return
       streamErrors++
       // CLOSED: refused outright (404, 503 when Hall has too many streams, a proxy's error page)
-      if (source.readyState === window.EventSource.CLOSED || streamErrors >= MAX_STREAM_ERRORS) {
+      if (source.readyState === g.EventSource.CLOSED || streamErrors >= MAX_STREAM_ERRORS) {
         source.close()
         source = null
         startPolling()
@@ -215,9 +195,9 @@
 
   function poll () {
     if (done) return
-    const ctrl = typeof AbortController === 'function' ? new AbortController() : null
-    const timer = ctrl ? setTimeout(function () { ctrl.abort() }, FETCH_TIMEOUT_MS) : null
-    fetch(statusUrl, {
+    const ctrl = typeof g.AbortController === 'function' ? new g.AbortController() : null
+    const timer = ctrl ? g.setTimeout(function () { ctrl.abort() }, FETCH_TIMEOUT_MS) : null
+    g.fetch(statusUrl, {
       headers: { accept: 'application/json' },
       cache: 'no-store',
       credentials: 'same-origin',
@@ -228,20 +208,23 @@
     }).then(apply).catch(function () {
       // network error, timeout or Hall restarting: keep backing off
     }).then(function () {
-      if (timer !== null) clearTimeout(timer)
+      if (timer !== null) g.clearTimeout(timer)
       schedule()
     })
   }
 
   function schedule () {
     if (done) return
-    setTimeout(poll, delayMs)
+    g.setTimeout(poll, delayMs)
     delayMs = Math.min(MAX_DELAY_MS, delayMs * BACKOFF)
   }
 
   if (isReady(state)) return goOn()
   renderTime()
-  setInterval(function () { if (!done) renderTime() }, 1000)
-  if (eventsUrl && typeof window.EventSource === 'function') follow()
+  g.setInterval(function () { if (!done) renderTime() }, 1000)
+  if (eventsUrl && typeof g.EventSource === 'function') follow()
   else startPolling()
-})()
+}
+
+// In a browser, run now (a module runs once the document is parsed); imported elsewhere, wait to be called.
+if (typeof document !== 'undefined') runWaitingPage(globalThis)

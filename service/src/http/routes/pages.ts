@@ -14,8 +14,12 @@ export interface PageOptions { fleet: Fleet, history: PowerHistory, clock: Clock
 /** Pages only load Hall's own script and stylesheet: nothing inline, nothing from elsewhere. */
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
+const script = (file: string): [string, { type: string, body: Buffer }] =>
+  [file, { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL(`../public/${file}`, import.meta.url)) }]
+// waiting.js is a module that imports waiting-display.js: browsers refuse a module of another type
 const assets = new Map([
-  ['waiting.js', { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../public/waiting.js', import.meta.url)) }],
+  script('waiting.js'),
+  script('waiting-display.js'),
   ['hall.css', { type: 'text/css; charset=utf-8', body: readFileSync(new URL('../public/hall.css', import.meta.url)) }]
 ])
 const assetParams = { type: 'object', required: ['file'], properties: { file: { type: 'string', maxLength: 64 } } } as const

@@ -2,7 +2,8 @@ import { fill, messages, type Lang, type Messages } from '../i18n.js'
 import type { Activity } from '../status-view.js'
 import { escapeHtml, jsonForScript } from './escape.js'
 import { renderLayout } from './layout.js'
-import { isServing, type Phase } from '../../lifecycle/states.js'
+import type { Phase } from '../../lifecycle/states.js'
+import { formatApprox, formatDuration, isReady, isSlow, progressPct } from '../public/waiting-display.js'
 
 export interface WaitingPageModel {
   lang: Lang
@@ -20,23 +21,6 @@ export interface WaitingPageModel {
   failure: { code: string, message: string } | null
 }
 
-// Progress never reaches the end before the server is actually ready: history is an estimate.
-const progressCapPct = 95
-
-/** "12 s", "2 min 5 s": same format as formatDuration in public/waiting.js. */
-export function formatDuration (ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000))
-  const min = Math.floor(total / 60)
-  const sec = total % 60
-  return min > 0 ? `${min} min ${sec} s` : `${sec} s`
-}
-
-/** "~45 s", "~3 min": an estimate, so rounded. */
-export function formatApprox (ms: number): string {
-  const sec = Math.max(1, Math.round(ms / 1000))
-  return sec < 120 ? `~${sec} s` : `~${Math.round(sec / 60)} min`
-}
-
 /** The strings public/waiting.js shows, in the page's language: read from a JSON data block. */
 function scriptStrings (t: Messages): Record<string, unknown> {
   return { activity: t.activity, failed: t.failed, failureDefault: t.failureDefault, usuallyReady: t.usuallyReady }
@@ -44,7 +28,7 @@ function scriptStrings (t: Messages): Record<string, unknown> {
 
 export function renderWaitingPage (m: WaitingPageModel): string {
   const t = messages[m.lang]
-  const ready = isServing(m.state)
+  const ready = isReady(m.state)
   const failed = m.failure !== null && !ready
   const to = escapeHtml(m.to)
   const domain = escapeHtml(m.domain)
@@ -62,7 +46,8 @@ export function renderWaitingPage (m: WaitingPageModel): string {
     !ready && !failed ? '<noscript><meta http-equiv="refresh" content="5"></noscript>' : '',
     // data, not code: the strict CSP (script-src 'self') never runs it
     `<script type="application/json" id="hall-strings">${jsonForScript(scriptStrings(t))}</script>`,
-    '<script src="/assets/waiting.js" defer></script>'
+    // a module: it imports waiting-display.js, the helpers this file renders with (modules are deferred)
+    '<script type="module" src="/assets/waiting.js"></script>'
   ].filter(Boolean).join('\n')
 
   const expected = m.expectedBootMs === null
@@ -86,7 +71,7 @@ export function renderWaitingPage (m: WaitingPageModel): string {
 <div class="progress-block"${failed ? ' hidden' : ''} id="hall-progress-block">
 ${expected}
 <progress id="hall-progress" max="100" value="${pct}"${m.expectedBootMs === null ? ' hidden' : ''}>${pct}%</progress>
-<p class="elapsed">${waitingFor}<span id="hall-slow"${isBooting(m.state) && isSlow(elapsedMs, m.expectedBootMs) ? '' : ' hidden'}>${escapeHtml(t.slower)}</span></p>
+<p class="elapsed">${waitingFor}<span id="hall-slow"${isSlow(elapsedMs, m.expectedBootMs, m.state) ? '' : ' hidden'}>${escapeHtml(t.slower)}</span></p>
 </div>
 ${renderFailure(m, t, failed, to)}
 <p class="continue"${ready ? '' : ' hidden'} id="hall-continue"><a href="${to}">${fill(escapeHtml(t.continueTo), { domain })}</a></p>
@@ -94,21 +79,6 @@ ${renderFailure(m, t, failed, to)}
 </main>`
 
   return renderLayout({ title: fill(t.title, { domain: m.domain }), head, body, lang: m.lang })
-}
-
-// The bar measures a boot: it moves once the wake is sent, not while the server sleeps or shuts down.
-function isBooting (state: Phase): boolean {
-  return state === 'WAKING' || state === 'BOOTING'
-}
-
-function progressPct (elapsedMs: number, expectedBootMs: number | null, state: Phase): number {
-  if (isServing(state)) return 100
-  if (!isBooting(state) || expectedBootMs === null || expectedBootMs <= 0) return 0
-  return Math.min(progressCapPct, Math.floor((elapsedMs / expectedBootMs) * 100))
-}
-
-function isSlow (elapsedMs: number, expectedBootMs: number | null): boolean {
-  return expectedBootMs !== null && elapsedMs > expectedBootMs
 }
 
 // Always rendered (hidden unless failed) so the script can reveal it without building HTML.

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { messages } from '../../../../service/src/http/i18n.js'
-import { renderWaitingPage, formatDuration, formatApprox, type WaitingPageModel } from '../../../../service/src/http/views/waiting.js'
+import { renderWaitingPage, type WaitingPageModel } from '../../../../service/src/http/views/waiting.js'
 
 const base: WaitingPageModel = {
   lang: 'en',
@@ -56,7 +56,7 @@ test('waking page: no-JS refresh every 5 s, state text, data attributes', () => 
   assert.match(html, /<span id="hall-elapsed">12 s<\/span>/)
   assert.match(html, /<label class="muted" for="hall-progress" id="hall-expected">Usually ready in ~45 s<\/label>/)
   assert.match(html, /<progress id="hall-progress" max="100" value="26">/)
-  assert.match(html, /<script src="\/assets\/waiting.js" defer><\/script>/)
+  assert.match(html, /<script type="module" src="\/assets\/waiting.js"><\/script>/)
   assert.equal(scriptTags(html), 1, 'no inline script')
   assert.doesNotMatch(html, /\sstyle=/, 'no inline style: CSP-friendly')
 })
@@ -187,22 +187,3 @@ test('the strings data block is the only inline script, and it cannot be broken 
   assert.equal(html.match(/<\/script>/g)?.length, 2, 'the data block and the external script, nothing else')
   assert.equal((strings(html).activity as Record<string, string>).waking, messages.en.activity.waking)
 })
-
-const durations = [
-  { ms: -5, text: '0 s' },
-  { ms: 999, text: '0 s' },
-  { ms: 59_999, text: '59 s' },
-  { ms: 125_000, text: '2 min 5 s' }
-]
-for (const d of durations) {
-  test(`formatDuration(${d.ms}) = ${d.text}`, () => assert.equal(formatDuration(d.ms), d.text))
-}
-
-const approx = [
-  { ms: 45_400, text: '~45 s' },
-  { ms: 200, text: '~1 s' },
-  { ms: 150_000, text: '~3 min' }
-]
-for (const a of approx) {
-  test(`formatApprox(${a.ms}) = ${a.text}`, () => assert.equal(formatApprox(a.ms), a.text))
-}

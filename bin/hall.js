@@ -1,13 +1,21 @@
 #!/usr/bin/env node
-// Runs the TypeScript source in a checkout, the built CLI where only the build was installed
-// (the container image): a stale build never shadows the source a developer just pulled.
+// The `hall` command runs the built service wherever one exists: a deployed checkout keeps only
+// production dependencies (no tsx) after `npm prune --omit=dev`. Without a build it runs the
+// TypeScript source through tsx; developers run the source with `npm run hall`.
 import { existsSync } from 'node:fs'
 
+const built = new URL('../service/dist/cli.js', import.meta.url)
 const source = new URL('../service/src/cli.ts', import.meta.url)
-if (!existsSync(source)) {
-  await import(new URL('../service/dist/cli.js', import.meta.url).href)
+if (existsSync(built)) {
+  await import(built.href)
 } else {
-  const { register } = await import('tsx/esm/api')
+  let register
+  try {
+    ({ register } = await import('tsx/esm/api'))
+  } catch {
+    process.stderr.write('hall: no build in service/dist and no tsx to run the source: run `npm run build` (or `npm ci` for development)\n')
+    process.exit(1)
+  }
   register()
   await import(source.href)
 }

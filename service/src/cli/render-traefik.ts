@@ -21,6 +21,10 @@ export async function renderTraefikCommand (args: string[]): Promise<number> {
   })
   if (values.out === '' || values.config === '') throw new UsageError('render-traefik: --config and --out need a non-empty value')
   const env = readEnv()
+  if (!env.publicUrlSet) {
+    process.stderr.write(`render-traefik: HALL_PUBLIC_URL is not set, so Hall's own pages are routed for Host(\`${new URL(env.publicUrl).hostname}\`); ` +
+      'set it to the address browsers reach Hall at, such as https://hall.example.com\n')
+  }
   const configFile = values.config ?? env.configFile
   const config = loadConfigFile(configFile)
   const text = toTraefikYaml(renderTraefik(config, env.publicUrl), { configFile, publicUrl: env.publicUrl })

@@ -38,6 +38,8 @@ export interface HallEnv {
   readonly port: number
   /** Browser-visible base URL of Hall, without a trailing slash. */
   readonly publicUrl: string
+  /** False when publicUrl is only the http://localhost:PORT default. */
+  readonly publicUrlSet: boolean
   readonly logLevel: z.output<typeof envSchema>['HALL_LOG_LEVEL']
   /** Addresses whose X-Forwarded-* headers Hall believes: only they may call /forward-auth. */
   readonly trustedProxies: readonly Cidr[]
@@ -82,6 +84,7 @@ export function readEnv (source: NodeJS.ProcessEnv = process.env, dotenvFile?: s
     host: e.HALL_HOST,
     port: e.HALL_PORT,
     publicUrl,
+    publicUrlSet: e.HALL_PUBLIC_URL !== undefined,
     logLevel: e.HALL_LOG_LEVEL,
     trustedProxies: e.HALL_TRUSTED_PROXIES,
     hallUrl: e.HALL_URL ?? null,

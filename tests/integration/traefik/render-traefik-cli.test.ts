@@ -82,3 +82,16 @@ test('render-traefik refuses a HALL_PUBLIC_URL with a path: Hall serves its page
   assert.match(r.stderr, /^HALL_ERR_ENV_INVALID: HALL_PUBLIC_URL must be the root/)
   assert.equal(existsSync(out), false)
 })
+
+test('render-traefik without HALL_PUBLIC_URL writes the file but says Hall is routed for localhost', (t) => {
+  const out = join(tempDir(t), 'dynamic')
+  const env = { ...process.env }
+  delete env.HALL_CONFIG
+  delete env.HALL_PUBLIC_URL
+  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), CLI, 'render-traefik', '--config', join(REPO_ROOT, EXAMPLE), '--out', out], {
+    cwd: join(REPO_ROOT, 'deploy'), encoding: 'utf8', env: { ...env, HALL_PORT: '8080' }, timeout: 30_000
+  })
+  assert.equal(r.status, 0)
+  assert.equal(r.stderr, 'render-traefik: HALL_PUBLIC_URL is not set, so Hall\'s own pages are routed for Host(`localhost`); set it to the address browsers reach Hall at, such as https://hall.example.com\n')
+  assert.match(readFileSync(join(out, 'hall.yml'), 'utf8'), /Host\(`localhost`\)/)
+})

@@ -12,7 +12,12 @@ const importBoundaries = [
   restrict(['service/src/power/**'], ours('lifecycle', 'probe', 'store', 'http', 'traefik')),
   restrict(['service/src/store/**'], ours('lifecycle', 'probe', 'power', 'http', 'traefik')),
   restrict(['service/src/lifecycle/**'], ours('http', 'traefik')),
-  restrict(['service/src/config/**'], ours('lifecycle', 'probe', 'power', 'store', 'http'))
+  restrict(['service/src/config/**'], ours('lifecycle', 'probe', 'power', 'store', 'http', 'ports')),
+  // the types the lifecycle and its adapters share sit below both: config types and errors only
+  restrict(['service/src/ports/**'], [
+    { group: ['../*', '!../errors.js', '!../config'], message: 'ports/ may import only config types and errors' },
+    { group: ['../config/*', '!../config/types.js'], message: 'ports/ may import only config types and errors' }
+  ])
 ]
 
 export default [

@@ -3,7 +3,8 @@ import type { DomainConfig, HallConfig, ServerConfig } from '../config/types.js'
 import { HallError } from '../errors.js'
 import { createActivityCounter, minuteOf } from './activity-counter.js'
 import { createRefusalLog } from './refusal-log.js'
-import { isServing, type Phase, type ServerState, type ShutdownTrigger, type WakeTrigger } from './states.js'
+import type { ShutdownTrigger, WakeTrigger } from '../ports/power-records.js'
+import { isServing, type Phase, type ServerState } from './states.js'
 import { createSupervisor, type LifecycleDeps, type Supervisor } from './supervisor.js'
 
 export const ACTIVITY_FLUSH_MS = 1000

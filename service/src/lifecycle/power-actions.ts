@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.js'
 import type { ServerConfig } from '../config/types.js'
 import { isHallError } from '../errors.js'
-import type { LifecycleLog, LifecycleStore, Shutdowner, Waker } from './ports.js'
+import type { Shutdowner, Waker } from '../ports/power.js'
+import type { LifecycleLog, LifecycleStore } from './ports.js'
 import type { ServerState } from './states.js'
 import type { LifecycleEvent } from './transitions.js'
 

@@ -1,7 +1,8 @@
 import type { ServerConfig } from '../config/types.js'
+import type { ShutdownTrigger, WakeTrigger } from '../ports/power-records.js'
 import type { LifecycleStore } from './ports.js'
 import { FAILED_PROBES_BEFORE_DOWN } from './probe-steps.js'
-import { initialState, type Phase, type ServerState, type ShutdownTrigger, type WakeTrigger } from './states.js'
+import { initialState, type Phase, type ServerState } from './states.js'
 
 /** A resumed shutdown gets at least this long for the probes to see the host go quiet. */
 export const RESTORED_SHUTDOWN_GRACE_MS = 10_000

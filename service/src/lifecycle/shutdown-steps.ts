@@ -1,4 +1,5 @@
-import type { ServerState, ShutdownInFlight, ShutdownTrigger } from './states.js'
+import type { ShutdownTrigger } from '../ports/power-records.js'
+import type { ServerState, ShutdownInFlight } from './states.js'
 import { stay, to, type Effect, type LifecycleRules, type Step } from './steps.js'
 
 /** Starts a shutdown: with a busy check the server keeps serving until the check says it is free. */

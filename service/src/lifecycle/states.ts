@@ -1,9 +1,8 @@
+import type { ShutdownTrigger, WakeTrigger } from '../ports/power-records.js'
+
 /** Lifecycle phases, named as in the design. */
 export const phases = ['UNKNOWN', 'OFFLINE', 'WAKING', 'BOOTING', 'RUNNING', 'IDLE', 'SHUTDOWN'] as const
 export type Phase = typeof phases[number]
-
-export type WakeTrigger = 'request' | 'api' | 'schedule' | 'watchdog' | 'external'
-export type ShutdownTrigger = 'idle' | 'api'
 
 /** The wake the supervisor is waiting on: at most one per server (single-flight). */
 export interface WakeInFlight {

@@ -1,5 +1,6 @@
 import type { Policy } from '../config/types.js'
-import type { Phase, ServerState, ShutdownTrigger, WakeTrigger } from './states.js'
+import type { ShutdownFinalOutcome, ShutdownTrigger, WakeFinalOutcome, WakeTrigger } from '../ports/power-records.js'
+import type { Phase, ServerState } from './states.js'
 
 /**
  * The vocabulary of the pure lifecycle: what happens to a server (events), what the supervisor
@@ -32,12 +33,12 @@ export type Effect =
   | { readonly kind: 'begin-wake', readonly trigger: WakeTrigger, readonly send: boolean }
   | { readonly kind: 'arm-deadline', readonly at: number, readonly requestedAt: number }
   | { readonly kind: 'wake-alive' }
-  | { readonly kind: 'wake-finished', readonly outcome: 'running' | 'failed' | 'timeout' | 'cancelled', readonly error?: Failure }
+  | { readonly kind: 'wake-finished', readonly outcome: WakeFinalOutcome, readonly error?: Failure }
   /** Record a shutdown, then run the busy check (`check`) or the shutdown command. */
   | { readonly kind: 'begin-shutdown', readonly trigger: ShutdownTrigger, readonly check: boolean }
   | { readonly kind: 'send-shutdown' }
   | { readonly kind: 'arm-shutdown-deadline', readonly at: number, readonly requestedAt: number }
-  | { readonly kind: 'shutdown-finished', readonly outcome: 'off' | 'vetoed' | 'failed' | 'timeout' | 'cancelled', readonly error?: Failure }
+  | { readonly kind: 'shutdown-finished', readonly outcome: ShutdownFinalOutcome, readonly error?: Failure }
 
 export interface Step { readonly state: ServerState, readonly effects: readonly Effect[], readonly reason: string }
 

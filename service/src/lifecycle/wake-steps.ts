@@ -1,4 +1,5 @@
-import type { ServerState, WakeInFlight, WakeTrigger } from './states.js'
+import type { WakeTrigger } from '../ports/power-records.js'
+import type { ServerState, WakeInFlight } from './states.js'
 import { stay, to, type Effect, type LifecycleRules, type Step } from './steps.js'
 
 /** After a wake could not be sent (relay down, wrong host key), requests wait this long before retrying. */

@@ -1,17 +1,12 @@
 import type { ServerConfig, ShutdownConfig } from '../config/types.js'
 import { HallError, isHallError } from '../errors.js'
+import type { ShutdownReport, Shutdowner } from '../ports/power.js'
 import { requireSuccess } from './relay-result.js'
 import { runSshCommand } from './ssh.js'
 import type { PowerDeps } from './wake.js'
 
-export interface ShutdownReport {
-  exitCode: number | null
-  stderr: string | null
-  durationMs: number
-}
-
 /** The server's busy check and shutdown command, both run on its shutdown relay. */
-export function createShutdowner (deps: Pick<PowerDeps, 'runSsh'> = {}) {
+export function createShutdowner (deps: Pick<PowerDeps, 'runSsh'> = {}): Shutdowner {
   const runSsh = deps.runSsh ?? runSshCommand
 
   function configured (server: ServerConfig): ShutdownConfig {
@@ -44,5 +39,3 @@ export function createShutdowner (deps: Pick<PowerDeps, 'runSsh'> = {}) {
     }
   }
 }
-
-export type Shutdowner = ReturnType<typeof createShutdowner>

@@ -1,18 +1,11 @@
 import type { ServerConfig } from '../config/types.js'
 import { HallError } from '../errors.js'
+import type { WakeReport, Waker } from '../ports/power.js'
 import { renderCommand } from './command-template.js'
 import { buildMagicPacket } from './magic-packet.js'
 import { requireSuccess } from './relay-result.js'
 import { runSshCommand } from './ssh.js'
 import { sendMagicPackets } from './udp.js'
-
-export interface WakeReport {
-  method: 'udp' | 'ssh'
-  packetsSent: number
-  exitCode: number | null
-  stderr: string | null
-  durationMs: number
-}
 
 export interface PowerDeps {
   sendPackets?: typeof sendMagicPackets
@@ -32,7 +25,7 @@ function renderWakeCommand (server: ServerConfig, template: string, broadcast: s
   }
 }
 
-export function createWaker (deps: PowerDeps = {}) {
+export function createWaker (deps: PowerDeps = {}): Waker {
   const sendPackets = deps.sendPackets ?? sendMagicPackets
   const runSsh = deps.runSsh ?? runSshCommand
 
@@ -62,5 +55,3 @@ export function createWaker (deps: PowerDeps = {}) {
     }
   }
 }
-
-export type Waker = ReturnType<typeof createWaker>

@@ -10,10 +10,10 @@ import { createApiKeys, type ApiKeys } from './api-keys.js'
 
 export type { PersistedServerState, ServerStates } from './server-states.js'
 export type { TransitionInput, TransitionRecord, Transitions } from './transitions.js'
-export type { WakeRecord, WakeTrigger, WakeMethod, WakeOutcome, WakeFinalOutcome, Wakes } from './wakes.js'
+export type { WakeRecord, Wakes } from './wakes.js'
 export type { EventLevel, EventInput, EventRecord, Events } from './events.js'
 export type { ActivityRow, Activity } from './activity.js'
-export type { ShutdownRecord, ShutdownOutcome, ShutdownFinalOutcome, Shutdowns } from './shutdowns.js'
+export type { ShutdownRecord, Shutdowns } from './shutdowns.js'
 export { apiKeyActions, isInScope, parseApiKeyScopes, type ApiKeyAction, type ApiKeyRecord, type ApiKeyScopes, type ApiKeys } from './api-keys.js'
 export { pruneOlderThan, type PruneCounts } from './prune.js'
 

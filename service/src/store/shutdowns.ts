@@ -1,9 +1,6 @@
 import type Database from 'better-sqlite3'
+import type { ShutdownFinalOutcome, ShutdownOutcome, ShutdownTrigger } from '../ports/power-records.js'
 import { truncateUtf8 } from './truncate.js'
-
-export type ShutdownTrigger = 'idle' | 'api'
-export type ShutdownOutcome = 'pending' | 'off' | 'vetoed' | 'failed' | 'timeout' | 'cancelled'
-export type ShutdownFinalOutcome = Exclude<ShutdownOutcome, 'pending'>
 
 /** One shutdown attempt, one row: each timestamp is null until that step happened. */
 export interface ShutdownRecord {

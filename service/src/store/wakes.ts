@@ -1,10 +1,6 @@
 import type Database from 'better-sqlite3'
+import type { WakeFinalOutcome, WakeMethod, WakeOutcome, WakeTrigger } from '../ports/power-records.js'
 import { truncateUtf8 } from './truncate.js'
-
-export type WakeTrigger = 'request' | 'api' | 'schedule' | 'watchdog' | 'external'
-export type WakeMethod = 'udp' | 'ssh' | 'none'
-export type WakeOutcome = 'pending' | 'running' | 'failed' | 'timeout' | 'cancelled'
-export type WakeFinalOutcome = Exclude<WakeOutcome, 'pending'>
 
 /** One wake attempt, one row: each timestamp is null until that step happened. */
 export interface WakeRecord {

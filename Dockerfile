@@ -1,15 +1,12 @@
 # Hall's image: multi-stage, non-root, for amd64 and arm64 (a Raspberry Pi 4 or 5 on a 64-bit OS).
-# A current LTS Node: Node 20 is past its end of life. Both stages share the base, so the native
-# addon built in the first one matches the Node and the C library of the second.
+# Hall supports Node.js 22 and 24 (package.json engines: >=22); the image runs the current LTS, 24.
+# Both stages share the base, so the node_modules built in the first one match the second.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-# better-sqlite3 is a native addon: npm fetches a prebuilt binary for this Node and CPU when one
-# exists and compiles it otherwise, which needs these; the runtime image needs no toolchain
-RUN apt-get update \
-  && apt-get install -y --no-install-recommends python3 make g++ \
-  && rm -rf /var/lib/apt/lists/*
+# better-sqlite3 ships prebuilt Node-API binaries for amd64 and arm64: no toolchain is needed
+# (ssh2's optional cpu-features addon is skipped without one; ssh2 works without it)
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./

@@ -2,22 +2,22 @@
 # Installs the system programs Hall's tests drive for real (Debian/Ubuntu):
 # sshd + ssh client (relay), caddy and nginx (proxies in front of Hall, standing in for Traefik),
 # wakeonlan (the relay's WoL command), chromium (waiting page and dashboard), ping (health probe),
-# systemd-analyze (checks deploy/hall.service). Installs only what is missing: nothing when all are
-# present. Where services can start, Debian starts nginx on :80 after installing it; the tests do
+# systemd-analyze (checks deploy/hall.service), openssl (test certificates), git (the deployed-
+# checkout test). Node.js 22 or 24 itself is not installed here. Installs only what is missing:
+# nothing when all are present. Where services can start, Debian starts nginx on :80 after installing it; the tests do
 # not use that one, they run their own on a free loopback port.
 set -euo pipefail
 
 missing=()
 have () { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }
-# command -> the Debian package providing it; python3, make and g++ build better-sqlite3 when npm
-# finds no prebuilt binary for this machine
+# command -> the Debian package providing it
 declare -A package=(
   [sshd]=openssh-server [ssh]=openssh-client [ssh-keygen]=openssh-client [caddy]=caddy [nginx]=nginx
   [wakeonlan]=wakeonlan [chromium]=chromium [ping]=iputils-ping [systemd-analyze]=systemd
-  [python3]=python3 [make]=make [g++]=g++
+  [openssl]=openssl [git]=git
 )
 packages=()
-for cmd in sshd ssh ssh-keygen caddy nginx wakeonlan chromium ping systemd-analyze python3 make g++; do
+for cmd in sshd ssh ssh-keygen caddy nginx wakeonlan chromium ping systemd-analyze openssl git; do
   if ! have "$cmd"; then
     missing+=("$cmd")
     [[ " ${packages[*]} " == *" ${package[$cmd]} "* ]] || packages+=("${package[$cmd]}")

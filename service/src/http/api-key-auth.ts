@@ -1,10 +1,11 @@
 import type { Clock } from '../clock.js'
-import type { ErrorCode } from '../errors.js'
+import { httpStatusOf, publicMessageOf, type ErrorCode } from '../errors.js'
 import { isInScope, type ApiKeyAction, type ApiKeyRecord, type ApiKeys } from '../store/index.js'
 
 /** What a refused call gets: one body per status, whatever the precise reason behind a 401. */
 export interface Denial {
-  readonly status: 401 | 403 | 429
+  /** From the error table: 401, 403 or 429. */
+  readonly status: number
   readonly error: ErrorCode
   readonly message: string
   readonly retryAfterSeconds: number | null
@@ -28,7 +29,7 @@ export interface ApiKeyAuthDeps {
 const TOUCH_EVERY_MS = 60_000
 
 // missing, malformed, unknown, wrong and revoked keys all get this: the caller learns nothing about which
-const INVALID: Denial = { status: 401, error: 'HALL_ERR_API_KEY_INVALID', message: 'a valid X-API-Key header is required', retryAfterSeconds: null }
+const INVALID = denial('HALL_ERR_API_KEY_INVALID')
 
 export function createApiKeyAuth ({ apiKeys, clock, limiter, log }: ApiKeyAuthDeps): ApiKeyAuth {
   return {
@@ -36,7 +37,7 @@ export function createApiKeyAuth ({ apiKeys, clock, limiter, log }: ApiKeyAuthDe
       const waitMs = limiter.blockedForMs(client)
       if (waitMs > 0) {
         // checked before the key, so a guesser learns nothing while blocked, even from a right guess
-        return { ok: false, denial: { status: 429, error: 'HALL_ERR_API_KEY_RATE_LIMITED', message: 'too many refused API keys from this address; retry later', retryAfterSeconds: Math.ceil(waitMs / 1000) } }
+        return { ok: false, denial: denial('HALL_ERR_API_KEY_RATE_LIMITED', publicMessageOf('HALL_ERR_API_KEY_RATE_LIMITED'), Math.ceil(waitMs / 1000)) }
       }
       const key = apiKeys.verify(presented)
       if (key === null) {
@@ -45,7 +46,7 @@ export function createApiKeyAuth ({ apiKeys, clock, limiter, log }: ApiKeyAuthDe
         return { ok: false, denial: INVALID }
       }
       if (!isInScope(key, server, action)) {
-        return { ok: false, denial: { status: 403, error: 'HALL_ERR_API_KEY_FORBIDDEN', message: `the key "${key.name}" may not ${action} ${server}`, retryAfterSeconds: null } }
+        return { ok: false, denial: denial('HALL_ERR_API_KEY_FORBIDDEN', `the key "${key.name}" may not ${action} ${server}`) }
       }
       const now = clock.now()
       if (key.lastUsedAt === null || now - key.lastUsedAt >= TOUCH_EVERY_MS) {
@@ -58,6 +59,10 @@ export function createApiKeyAuth ({ apiKeys, clock, limiter, log }: ApiKeyAuthDe
       return { ok: true, key }
     }
   }
+}
+
+function denial (code: ErrorCode, message = publicMessageOf(code), retryAfterSeconds: number | null = null): Denial {
+  return { status: httpStatusOf(code), error: code, message, retryAfterSeconds }
 }
 
 export interface FailureLimiter {

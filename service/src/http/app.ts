@@ -2,10 +2,10 @@ import { createServer } from 'node:http'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Clock } from '../clock.js'
 import { formatCidr, type Cidr } from '../config/cidr.js'
-import { isHallError, type ErrorCode } from '../errors.js'
 import type { Fleet } from '../lifecycle/fleet.js'
 import type { ApiKeys } from '../store/index.js'
 import { createApiKeyAuth, createFailureLimiter } from './api-key-auth.js'
+import { errorBody, replyWithError } from './error-answer.js'
 import { createForwardAuthHandler } from './forward-auth/handler.js'
 import { controlRoutes } from './routes/control.js'
 import { eventRoutes } from './routes/events.js'
@@ -27,13 +27,6 @@ export interface AppDeps {
   readonly apiKeys: Pick<ApiKeys, 'verify' | 'touch'>
 }
 
-const statusByCode: Partial<Record<ErrorCode, number>> = {
-  HALL_ERR_DOMAIN_UNKNOWN: 404,
-  HALL_ERR_SERVER_UNKNOWN: 404,
-  HALL_ERR_HTTP_NOT_FOUND: 404,
-  HALL_ERR_HTTP_BAD_REQUEST: 400
-}
-
 /** The HTTP surface, unstarted: main.ts listens, tests inject or listen on port 0. */
 export function buildApp (deps: AppDeps): FastifyInstance {
   const proxies = createProxyTrust(deps.trustedProxies)
@@ -45,6 +38,8 @@ export function buildApp (deps: AppDeps): FastifyInstance {
     trustProxy: deps.trustedProxies.map(formatCidr),
     // a domain in /waiting/:domain and /api/status/:domain may be a full 253-character host name
     routerOptions: { maxParamLength: 253 },
+    // a malformed URL or an over-long parameter: Hall's error shape, not Fastify's
+    frameworkErrors: replyWithError,
     serverFactory: (fastifyHandler) => {
       const server = createServer((req, res) => { if (!forwardAuth(req, res)) fastifyHandler(req, res) })
       // Traefik keeps idle connections 90 s; a shorter Node default means reconnect churn
@@ -54,17 +49,8 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   })
   app.addHook('preClose', async () => forwardAuth.close())
 
-  app.setErrorHandler((err, req, reply) => {
-    if (isHallError(err)) {
-      const status = statusByCode[err.code] ?? 500
-      if (status < 500) return reply.code(status).send({ error: err.code, message: err.message })
-    }
-    const validation = (err as { validation?: unknown }).validation
-    if (validation !== undefined) return reply.code(400).send({ error: 'HALL_ERR_HTTP_BAD_REQUEST', message: (err as Error).message })
-    req.log.error({ err }, 'request failed')
-    return reply.code(500).send({ error: 'HALL_ERR_INTERNAL', message: 'internal error' })
-  })
-  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'HALL_ERR_HTTP_NOT_FOUND', message: 'not found' }))
+  app.setErrorHandler(replyWithError)
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('HALL_ERR_HTTP_NOT_FOUND')))
 
   const startedAt = deps.clock.now()
   app.register(statusRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, version: deps.version, proxies })

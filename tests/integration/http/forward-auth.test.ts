@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict'
 import { connect } from 'node:net'
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import { request } from 'undici'
+import { createForwardAuthHandler, type ForwardAuthHandler, type ForwardAuthOptions } from '../../../service/src/http/forward-auth/handler.js'
+import { createProxyTrust } from '../../../service/src/http/trusted-proxies.js'
+import type { Fleet } from '../../../service/src/lifecycle/fleet.js'
 import { DOMAIN, PUBLIC_URL, startAsleep, until } from '../../helpers/hall-in-process.js'
+import { serveOnLoopback } from '../../helpers/loopback-server.js'
 
 const browser = { 'x-forwarded-host': `${DOMAIN}:8443`, 'x-forwarded-uri': '/report?id=7', 'x-forwarded-proto': 'https', accept: 'text/html,application/xhtml+xml' }
 
@@ -117,4 +121,36 @@ test('the status API shows the last probe check by check, so a stuck wake can be
   assert.equal(status.state, 'OFFLINE')
   assert.equal(status.last_probe.ready, false)
   assert.deepEqual(status.last_probe.checks.map(c => [c.type, c.ok, c.reason]), [['http', false, 'refused']])
+})
+
+/** The forward-auth handler alone on a loopback server: the states below are hard to reach through a whole Hall. */
+async function serveForwardAuth (t: TestContext, fleet: Fleet, log: ForwardAuthOptions['log'] = { error () {} }): Promise<{ url: string, handler: ForwardAuthHandler }> {
+  const handler = createForwardAuthHandler(fleet, { publicUrl: PUBLIC_URL, proxies: createProxyTrust([{ address: '127.0.0.1', prefix: 32, family: 'ipv4' }]), log })
+  const url = await serveOnLoopback(t, (req, res) => { if (!handler(req, res)) res.writeHead(418).end() })
+  return { url, handler }
+}
+
+test('while Hall stops, forward-auth answers 503 HALL_ERR_SHUTTING_DOWN with Retry-After, closes the connection and wakes nothing', async (t) => {
+  const { hall, packets } = await startAsleep(t)
+  const { url, handler } = await serveForwardAuth(t, hall.fleet)
+  handler.close()
+  const res = await request(`${url}/forward-auth`, { headers: browser })
+  assert.equal(res.statusCode, 503)
+  assert.equal(res.headers['retry-after'], '1')
+  assert.equal(res.headers.connection, 'close', 'the proxy retries on a new connection, to a Hall that is up')
+  assert.equal(await res.body.text(), '{"error":"HALL_ERR_SHUTTING_DOWN","message":"Hall is shutting down"}')
+  assert.equal(hall.store.wakes.latest('lab'), null, 'no wake recorded')
+  assert.equal(packets.packets.length, 0)
+})
+
+test('a bug inside forward-auth costs one 500 that says only "internal error"; the error goes to the log', async (t) => {
+  const logged: unknown[] = []
+  const broken = { lookup () { throw new Error('lookup failed reading /run/secrets/hall_ssh_key') } } as unknown as Fleet
+  const { url } = await serveForwardAuth(t, broken, { error: (obj: object) => { logged.push(obj) } })
+  for (const path of ['/forward-auth', '/forward-auth/nginx']) {
+    const res = await request(`${url}${path}`, { headers: browser })
+    assert.equal(res.statusCode, 500, path)
+    assert.equal(await res.body.text(), '{"error":"HALL_ERR_INTERNAL","message":"internal error"}', path)
+  }
+  assert.equal(logged.length, 2)
 })

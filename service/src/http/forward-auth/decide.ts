@@ -1,5 +1,6 @@
 import type { DomainView } from '../../lifecycle/fleet.js'
 import { isServing, type Phase } from '../../lifecycle/states.js'
+import { isBrowserNavigation } from './browser-navigation.js'
 import type { ForwardedRequest } from './forwarded.js'
 import { MAX_RETURN_URL_LENGTH } from './return-url.js'
 import { requestRule, type RefusalReason } from './wake-rule.js'
@@ -41,9 +42,4 @@ export function decide (view: DomainView | undefined, req: ForwardedRequest, pub
     return { kind: 'redirect', location: `${publicUrl}/waiting/${encodeURIComponent(req.host)}?to=${encodeURIComponent(original)}`, wake, counts: rule.counts }
   }
   return { kind: 'unavailable', domain: req.host, state: view.phase, retryAfterSeconds: RETRY_AFTER_SECONDS, wake, counts: rule.counts, refusal: rule.refusal }
-}
-
-/** A page a person is loading: it can follow a redirect and show HTML. A websocket cannot. */
-export function isBrowserNavigation (req: ForwardedRequest): boolean {
-  return (req.method === 'GET' || req.method === 'HEAD') && !req.isWebsocket && /text\/html/i.test(req.accept)
 }

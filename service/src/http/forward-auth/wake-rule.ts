@@ -1,5 +1,5 @@
 import type { DomainConfig } from '../../config/types.js'
-import { isBrowserNavigation } from './decide.js'
+import { isBrowserNavigation } from './browser-navigation.js'
 import type { ForwardedRequest } from './forwarded.js'
 
 /** Why a request may not wake its server; recorded (rate-limited) so a refused wake can be explained. */

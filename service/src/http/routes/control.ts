@@ -1,22 +1,24 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import { HallError, httpStatusOf } from '../../errors.js'
 import type { Fleet, ShutdownTicket, WakeTicket } from '../../lifecycle/fleet.js'
 import type { ApiKeyAction } from '../../store/index.js'
 import type { ApiKeyAuth, Denial } from '../api-key-auth.js'
+import { errorBody, errorBodySchema, sendError } from '../error-answer.js'
 
 export interface ControlOptions { fleet: Fleet, auth: ApiKeyAuth }
 
 /** Nothing is read from the body; this much is allowed so a client sending `{}` is not refused. */
 const BODY_LIMIT_BYTES = 1024
+const BODY_TOO_LARGE = `these endpoints take no body (at most ${BODY_LIMIT_BYTES} bytes)`
 
 const serverParams = { type: 'object', required: ['server'], properties: { server: { type: 'string', maxLength: 63 } } } as const
 const keyHeader = { type: 'object', properties: { 'x-api-key': { type: 'string' } } } as const
-const errorReply = { type: 'object', required: ['error', 'message'], properties: { error: { type: 'string' }, message: { type: 'string' } } } as const
 const id = { type: ['integer', 'null'] } as const
 const ticketProperties = { server: { type: 'string' }, outcome: { type: 'string' }, state: { type: 'string' }, status_url: { type: 'string' } } as const
 const refusedReply = {
   type: 'object',
   required: ['error', 'message', 'server', 'outcome', 'state'],
-  properties: { ...errorReply.properties, server: { type: 'string' }, outcome: { type: 'string' }, state: { type: 'string' } }
+  properties: { ...errorBodySchema.properties, server: { type: 'string' }, outcome: { type: 'string' }, state: { type: 'string' } }
 } as const
 
 type Ticket = { outcome: string, id: number | null, phase: string, reason: string | null }
@@ -46,11 +48,10 @@ export const controlRoutes: FastifyPluginAsync<ControlOptions> = async (app, { f
   // no body is read: accept any content type (or none) and only enforce the size limit
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined))
-  app.setErrorHandler((err, _req, reply) => {
-    if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send({ error: 'HALL_ERR_HTTP_BODY_TOO_LARGE', message: `these endpoints take no body (at most ${BODY_LIMIT_BYTES} bytes)` })
-    }
-    throw err // everything else: the app's error handler (unknown server -> 404, ...)
+  // only says why in these endpoints' words; the app's error handler writes every answer
+  app.setErrorHandler((err) => {
+    if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') throw new HallError('HALL_ERR_HTTP_BODY_TOO_LARGE', BODY_TOO_LARGE)
+    throw err
   })
 
   for (const [action, a] of Object.entries(actions) as Array<[ApiKeyAction, typeof actions[ApiKeyAction]]>) {
@@ -60,7 +61,7 @@ export const controlRoutes: FastifyPluginAsync<ControlOptions> = async (app, { f
       schema: {
         params: serverParams,
         headers: keyHeader,
-        response: { 200: ticketReply, 202: ticketReply, 401: errorReply, 403: errorReply, 404: errorReply, 409: refusedReply, 413: errorReply, 429: errorReply }
+        response: { 200: ticketReply, 202: ticketReply, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: refusedReply, 413: errorBodySchema, 429: errorBodySchema }
       }
     }, async (req, reply) => {
       const server = req.params.server
@@ -70,7 +71,7 @@ export const controlRoutes: FastifyPluginAsync<ControlOptions> = async (app, { f
       req.log.info({ server, key: authResult.key.name, action, outcome: ticket.outcome, id: ticket.id }, `manual ${action}`)
       reply.header('cache-control', 'no-store')
       if (ticket.outcome === 'refused') {
-        return reply.code(409).send({ error: a.refused, message: ticket.reason ?? `the ${action} was refused`, server, outcome: ticket.outcome, state: ticket.phase })
+        return reply.code(httpStatusOf(a.refused)).send({ ...errorBody(a.refused, ticket.reason ?? undefined), server, outcome: ticket.outcome, state: ticket.phase })
       }
       const underWay = ticket.outcome === 'started' || ticket.outcome === 'in-flight'
       return reply.code(underWay ? 202 : 200).send({ server, outcome: ticket.outcome, [a.idField]: ticket.id, state: ticket.phase, status_url: statusUrl(fleet, server) })
@@ -81,7 +82,7 @@ export const controlRoutes: FastifyPluginAsync<ControlOptions> = async (app, { f
 function deny (reply: FastifyReply, d: Denial): FastifyReply {
   if (d.status === 401) reply.header('www-authenticate', 'X-API-Key')
   if (d.retryAfterSeconds !== null) reply.header('retry-after', String(d.retryAfterSeconds))
-  return reply.code(d.status).send({ error: d.error, message: d.message })
+  return sendError(reply, d.error, d.message)
 }
 
 /** The status API is per domain: point at the server's first domain, or at the whole list. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { Clock } from '../../clock.js'
 import type { Fleet } from '../../lifecycle/fleet.js'
+import { sendError } from '../error-answer.js'
 import { safeReturnUrl } from '../forward-auth/return-url.js'
 import { negotiateLanguage, type Lang } from '../i18n.js'
 import { currentActivity, currentFailure, expectedBootMs, type PowerHistory } from '../status-view.js'
@@ -66,7 +67,7 @@ export const pageRoutes: FastifyPluginAsync<PageOptions> = async (app, { fleet, 
 
   app.get<{ Params: { file: string } }>('/assets/:file', { logLevel: 'warn', schema: { params: assetParams } }, async (req, reply) => {
     const asset = assets.get(req.params.file)
-    if (asset === undefined) return reply.code(404).send({ error: 'HALL_ERR_HTTP_NOT_FOUND', message: 'no such asset' })
+    if (asset === undefined) return sendError(reply, 'HALL_ERR_HTTP_NOT_FOUND', 'no such asset')
     return reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.body)
   })
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Fleet } from '../../lifecycle/fleet.js'
 import { renderTraefik } from '../../traefik/render.js'
+import { sendError } from '../error-answer.js'
 import type { ProxyTrust } from '../trusted-proxies.js'
 
 export interface TraefikOptions { fleet: Fleet, publicUrl: string, proxies: ProxyTrust }
@@ -19,7 +20,7 @@ export const traefikRoutes: FastifyPluginAsync<TraefikOptions> = async (app, { f
   }, async (req, reply) => {
     // it lists every upstream's LAN address: only the proxy itself may read it
     if (!proxies.trusts(req.socket.remoteAddress)) {
-      return await reply.code(403).send({ error: 'HALL_ERR_UNTRUSTED_PROXY', message: 'the Traefik configuration is served only to the proxies in HALL_TRUSTED_PROXIES' })
+      return await sendError(reply, 'HALL_ERR_UNTRUSTED_PROXY', 'the Traefik configuration is served only to the proxies in HALL_TRUSTED_PROXIES')
     }
     // serialised here, not by the response schema: the provider hashes the raw bytes, so the
     // key order must be the renderer's (sorted) on every call

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import test from 'node:test'
 import { parseConfig } from '../../../../service/src/config/load.js'
-import { decide, isBrowserNavigation, RETRY_AFTER_SECONDS } from '../../../../service/src/http/forward-auth/decide.js'
+import { decide, RETRY_AFTER_SECONDS } from '../../../../service/src/http/forward-auth/decide.js'
 import { readForwarded, type ForwardedRequest } from '../../../../service/src/http/forward-auth/forwarded.js'
 import type { DomainView } from '../../../../service/src/lifecycle/fleet.js'
 import { phases, type Phase } from '../../../../service/src/lifecycle/states.js'
@@ -93,23 +93,6 @@ test('decide: no usable Host -> no-host, even before looking at the domain', () 
 test('decide: a host Hall does not front -> unknown-domain, never a pass', () => {
   assert.deepEqual(decide(undefined, request({ host: 'other.example.test' }), PUBLIC_URL), { kind: 'unknown-domain', host: 'other.example.test' })
 })
-
-const navigations: Array<{ name: string, patch: Partial<ForwardedRequest>, browser: boolean }> = [
-  { name: 'GET text/html', patch: {}, browser: true },
-  { name: 'HEAD text/html', patch: { method: 'HEAD' }, browser: true },
-  { name: 'Accept in upper case', patch: { accept: 'TEXT/HTML' }, browser: true },
-  { name: 'POST', patch: { method: 'POST' }, browser: false },
-  { name: 'PUT', patch: { method: 'PUT' }, browser: false },
-  { name: 'OPTIONS (CORS preflight)', patch: { method: 'OPTIONS' }, browser: false },
-  { name: 'application/json', patch: { accept: 'application/json' }, browser: false },
-  { name: '*/* only', patch: { accept: '*/*' }, browser: false },
-  { name: 'websocket', patch: { isWebsocket: true }, browser: false }
-]
-for (const c of navigations) {
-  test(`isBrowserNavigation: ${c.name} -> ${String(c.browser)}`, () => {
-    assert.equal(isBrowserNavigation(request(c.patch)), c.browser)
-  })
-}
 
 test('decide (from headers): a browser listing text/html second still gets the waiting page', () => {
   const req = readForwarded({

@@ -1,0 +1,77 @@
+import type { ServerResponse } from 'node:http'
+import { httpStatusOf, type ErrorCode } from '../../errors.js'
+import { errorBody } from '../error-answer.js'
+import type { Decision } from './decide.js'
+
+/** nginx's auth_request accepts only 2xx, 401 and 403: its variant says "wait" with a 401, "no" with a 403. */
+export type Dialect = 'standard' | 'nginx'
+
+/** Status, flat header list and body of an answer whose bytes never change. */
+interface FixedAnswer {
+  readonly status: number
+  readonly headers: string[]
+  readonly body: string
+}
+
+// Built once at module load from the error table: this path runs on every proxied request.
+const internalError = fixedError('HALL_ERR_INTERNAL')
+// Connection: close, so the proxy's next attempt opens a connection to a Hall that is still up
+const shuttingDown = fixedError('HALL_ERR_SHUTTING_DOWN', { headers: ['retry-after', '1', 'connection', 'close'] })
+const untrustedProxy = fixedError('HALL_ERR_UNTRUSTED_PROXY', { message: 'forward-auth is answered only to the proxies in HALL_TRUSTED_PROXIES' })
+const hostMissing = fixedError('HALL_ERR_FORWARDED_HOST_MISSING')
+
+export function answerInternalError (res: ServerResponse): void {
+  writeFixed(res, internalError)
+}
+
+export function answerShuttingDown (res: ServerResponse): void {
+  writeFixed(res, shuttingDown)
+}
+
+export function answerUntrustedProxy (res: ServerResponse): void {
+  writeFixed(res, untrustedProxy)
+}
+
+export function answerDecision (res: ServerResponse, d: Decision, dialect: Dialect): void {
+  switch (d.kind) {
+    case 'pass':
+      return send(res, 200, ['x-hall-server', d.server], '')
+    case 'redirect':
+      return send(res, dialect === 'nginx' ? 401 : 302, ['location', d.location], '')
+    case 'unavailable':
+      return send(res, 503, ['retry-after', String(d.retryAfterSeconds)],
+        JSON.stringify({ domain: d.domain, state: d.state, retry_after_seconds: d.retryAfterSeconds }))
+    case 'no-host':
+      return writeFixed(res, hostMissing, dialect === 'nginx' ? 403 : hostMissing.status)
+    case 'unknown-domain': {
+      const code = 'HALL_ERR_DOMAIN_UNKNOWN'
+      return send(res, dialect === 'nginx' ? 403 : httpStatusOf(code), [], JSON.stringify(errorBody(code, `Hall does not serve ${d.host}`)))
+    }
+    default: {
+      const never: never = d
+      return never
+    }
+  }
+}
+
+function fixedError (code: ErrorCode, options: { message?: string, headers?: string[] } = {}): FixedAnswer {
+  const body = JSON.stringify(errorBody(code, options.message))
+  return { status: httpStatusOf(code), headers: headersFor(body, options.headers ?? []), body }
+}
+
+function writeFixed (res: ServerResponse, answer: FixedAnswer, status = answer.status): void {
+  res.writeHead(status, answer.headers)
+  res.end(answer.body)
+}
+
+function send (res: ServerResponse, status: number, headers: string[], body: string): void {
+  res.writeHead(status, headersFor(body, headers))
+  res.end(body)
+}
+
+/** Headers as a flat [name, value, ...] list: node writes it without building a header object. */
+function headersFor (body: string, extra: string[]): string[] {
+  const all = ['cache-control', 'no-store', 'content-length', String(Buffer.byteLength(body)), ...extra]
+  if (body !== '') all.push('content-type', 'application/json; charset=utf-8')
+  return all
+}

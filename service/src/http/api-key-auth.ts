@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js'
 import { httpStatusOf, publicMessageOf, type ErrorCode } from '../errors.js'
 import { isInScope, type ApiKeyAction, type ApiKeyRecord, type ApiKeys } from '../store/index.js'
+import { describeRefusal } from '../store/api-keys.js'
 
 /** What a refused call gets: one body per status, whatever the precise reason behind a 401. */
 export interface Denial {
@@ -39,12 +40,14 @@ export function createApiKeyAuth ({ apiKeys, clock, limiter, log }: ApiKeyAuthDe
         // checked before the key, so a guesser learns nothing while blocked, even from a right guess
         return { ok: false, denial: denial('HALL_ERR_API_KEY_RATE_LIMITED', publicMessageOf('HALL_ERR_API_KEY_RATE_LIMITED'), Math.ceil(waitMs / 1000)) }
       }
-      const key = apiKeys.verify(presented)
-      if (key === null) {
+      const verdict = apiKeys.verify(presented)
+      if (!verdict.ok) {
         limiter.fail(client)
-        log.warn({ client }, 'API key refused')
+        // the log says why and which database was read; the caller learns nothing about which
+        log.warn({ client, ...verdict.refusal }, describeRefusal(verdict.refusal))
         return { ok: false, denial: INVALID }
       }
+      const key = verdict.key
       if (!isInScope(key, server, action)) {
         return { ok: false, denial: denial('HALL_ERR_API_KEY_FORBIDDEN', `the key "${key.name}" may not ${action} ${server}`) }
       }

@@ -1,5 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import path from 'node:path'
 import type Database from 'better-sqlite3'
+import { assertNever } from '../assert-never.js'
 import { HallError } from '../errors.js'
 
 export const apiKeyActions = ['wake', 'shutdown'] as const
@@ -23,11 +25,19 @@ export interface ApiKeyRecord {
 export interface ApiKeyScopes { servers: string[] | null, actions: ApiKeyAction[] | null }
 export interface ApiKeyCreate extends ApiKeyScopes { name: string, now: number }
 
+/** Why a presented key was refused: for Hall's log, never for the caller (who gets one 401 for all). */
+export type ApiKeyRefusal =
+  | { readonly reason: 'missing' | 'malformed' }
+  /** Looked up by its prefix in `database` (the file, as an absolute path): nothing there, another secret, or revoked. */
+  | { readonly reason: 'unknown' | 'wrong-secret' | 'revoked', readonly prefix: string, readonly database: string }
+
+export type ApiKeyVerdict = { readonly ok: true, readonly key: ApiKeyRecord } | { readonly ok: false, readonly refusal: ApiKeyRefusal }
+
 export interface ApiKeys {
   /** Returns the key in clear: this is the only time it exists outside the caller's hands. */
   create (k: ApiKeyCreate): { key: string, record: ApiKeyRecord }
-  /** The key's record when it is well formed, known, matches and is not revoked; null otherwise, whatever the reason. */
-  verify (presented: string | undefined): ApiKeyRecord | null
+  /** The key's record when it is well formed, known, matches and is not revoked; otherwise why not. */
+  verify (presented: string | undefined): ApiKeyVerdict
   touch (id: number, at: number): void
   /** Oldest first. */
   list (): ApiKeyRecord[]
@@ -56,6 +66,8 @@ export function createApiKeys (db: Database.Database): ApiKeys {
   const selectAll = db.prepare<[], ApiKeyRow>(`SELECT ${columns} FROM api_keys ORDER BY created_at, id`)
   const updateUsed = db.prepare<[number, number]>('UPDATE api_keys SET last_used_at = ? WHERE id = ?')
   const updateRevoked = db.prepare<[number, string]>('UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE name = ?')
+  // a key made with `hall apikey create` in another file than Hall's is refused as unknown: the log names this one
+  const database = db.memory ? db.name : path.resolve(db.name)
 
   return {
     create ({ name, servers, actions, now }) {
@@ -74,15 +86,19 @@ export function createApiKeys (db: Database.Database): ApiKeys {
       }
     },
     verify (presented) {
-      const match = presented === undefined ? null : KEY_FORMAT.exec(presented)
-      if (match === null) return null
-      const row = selectByPrefix.get(match[1]!)
+      if (presented === undefined) return { ok: false, refusal: { reason: 'missing' } }
+      const match = KEY_FORMAT.exec(presented)
+      if (match === null) return { ok: false, refusal: { reason: 'malformed' } }
+      const prefix = match[1]!
+      const row = selectByPrefix.get(prefix)
       // The key holds 256 random bits, so a fast unsalted SHA-256 is the right hash: no password
       // stretching is needed against guessing, and it keeps each API call cheap.
       const stored = row === undefined ? NO_MATCH : Buffer.from(row.hash, 'hex')
-      const same = timingSafeEqual(stored, sha256(presented!))
-      if (row === undefined || !same || row.revokedAt !== null) return null
-      return toRecord(row)
+      const same = timingSafeEqual(stored, sha256(presented))
+      if (row === undefined) return { ok: false, refusal: { reason: 'unknown', prefix, database } }
+      if (!same) return { ok: false, refusal: { reason: 'wrong-secret', prefix, database } }
+      if (row.revokedAt !== null) return { ok: false, refusal: { reason: 'revoked', prefix, database } }
+      return { ok: true, key: toRecord(row) }
     },
     touch (id, at) {
       updateUsed.run(at, id)
@@ -93,6 +109,18 @@ export function createApiKeys (db: Database.Database): ApiKeys {
     revoke (name, at) {
       return updateRevoked.run(at, name).changes > 0
     }
+  }
+}
+
+/** One log line's message: what was wrong with the key, and for a looked-up key, in which file. */
+export function describeRefusal (r: ApiKeyRefusal): string {
+  switch (r.reason) {
+    case 'missing': return 'API key refused: no X-API-Key header'
+    case 'malformed': return 'API key refused: not a Hall key (hall_<prefix>_<secret>)'
+    case 'unknown': return `API key refused: no key with prefix ${r.prefix} in ${r.database} (hall apikey create writes to HALL_DB: is it this file?)`
+    case 'wrong-secret': return `API key refused: the key with prefix ${r.prefix} in ${r.database} has another secret`
+    case 'revoked': return `API key refused: the key with prefix ${r.prefix} in ${r.database} is revoked`
+    default: return assertNever(r)
   }
 }
 

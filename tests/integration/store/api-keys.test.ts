@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { createApiKeys, parseApiKeyScopes } from '../../../service/src/store/api-keys.js'
+import { createApiKeys, describeRefusal, parseApiKeyScopes } from '../../../service/src/store/api-keys.js'
 import { openStore } from '../../../service/src/store/db.js'
 import { isHallError } from '../../../service/src/errors.js'
 import { tempDatabase } from '../../helpers/temp-database.js'
@@ -33,27 +33,44 @@ test('only the SHA-256 of the key is stored: neither the key nor its secret is a
   assert.ok(!bytes.includes(key.slice(-43)), 'the secret part is not stored')
 })
 
-test('verify: the right key gives its record; wrong, malformed, unknown, missing and revoked keys give null', (t) => {
-  const keys = createApiKeys(tempDatabase(t))
-  const { key } = keys.create({ name: 'a', servers: null, actions: null, now: NOW })
+test('verify: the right key gives its record; wrong, malformed, unknown, missing and revoked keys are refused, each saying why', (t) => {
+  const db = tempDatabase(t)
+  const keys = createApiKeys(db)
+  const { key, record } = keys.create({ name: 'a', servers: null, actions: null, now: NOW })
   const other = keys.create({ name: 'b', servers: null, actions: null, now: NOW }).key
-  assert.equal(keys.verify(key)?.name, 'a')
-  assert.equal(keys.verify(other)?.name, 'b')
+  const nameOf = (presented: string | undefined): string | null => { const v = keys.verify(presented); return v.ok ? v.key.name : null }
+  assert.equal(nameOf(key), 'a')
+  assert.equal(nameOf(other), 'b')
+  const database = db.name // an absolute path already: the temp dir
+  const looked = (reason: string): object => ({ reason, prefix: record.prefix, database })
   const lastChar = key.at(-1) === 'A' ? 'B' : 'A'
   const cases = [
-    { name: 'one character changed', presented: key.slice(0, -1) + lastChar },
-    { name: 'right prefix, other key\'s secret', presented: key.slice(0, 14) + other.slice(14) },
-    { name: 'unknown prefix', presented: 'hall_00000000_' + key.slice(14) },
-    { name: 'truncated', presented: key.slice(0, -1) },
-    { name: 'extra character', presented: key + 'x' },
-    { name: 'not a key at all', presented: 'letmein' },
-    { name: 'empty', presented: '' },
-    { name: 'missing', presented: undefined }
+    { name: 'one character changed', presented: key.slice(0, -1) + lastChar, refusal: looked('wrong-secret') },
+    { name: 'right prefix, other key\'s secret', presented: key.slice(0, 14) + other.slice(14), refusal: looked('wrong-secret') },
+    { name: 'unknown prefix', presented: 'hall_00000000_' + key.slice(14), refusal: { reason: 'unknown', prefix: '00000000', database } },
+    { name: 'truncated', presented: key.slice(0, -1), refusal: { reason: 'malformed' } },
+    { name: 'extra character', presented: key + 'x', refusal: { reason: 'malformed' } },
+    { name: 'not a key at all', presented: 'letmein', refusal: { reason: 'malformed' } },
+    { name: 'empty', presented: '', refusal: { reason: 'malformed' } },
+    { name: 'missing', presented: undefined, refusal: { reason: 'missing' } }
   ]
-  for (const c of cases) assert.equal(keys.verify(c.presented), null, c.name)
+  for (const c of cases) assert.deepEqual(keys.verify(c.presented), { ok: false, refusal: c.refusal }, c.name)
   assert.equal(keys.revoke('a', NOW + 1000), true)
-  assert.equal(keys.verify(key), null, 'revoked')
-  assert.equal(keys.verify(other)?.name, 'b', 'revoking one key leaves the others')
+  assert.deepEqual(keys.verify(key), { ok: false, refusal: looked('revoked') })
+  assert.equal(nameOf(other), 'b', 'revoking one key leaves the others')
+})
+
+test('an unknown key is reported with the absolute path of the database it was looked up in', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hall-keys-'))
+  const cwd = process.cwd()
+  process.chdir(dir)
+  t.after(() => { process.chdir(cwd); rmSync(dir, { recursive: true, force: true }) })
+  const db = openStore(join('data', 'hall.db')) // relative, as HALL_DB's default is
+  t.after(() => db.close())
+  const verdict = createApiKeys(db).verify(`hall_0badc0de_${'A'.repeat(43)}`)
+  assert.deepEqual(verdict, { ok: false, refusal: { reason: 'unknown', prefix: '0badc0de', database: join(realpathSync(dir), 'data', 'hall.db') } })
+  assert.equal(describeRefusal(verdict.ok ? assert.fail() : verdict.refusal),
+    `API key refused: no key with prefix 0badc0de in ${join(realpathSync(dir), 'data', 'hall.db')} (hall apikey create writes to HALL_DB: is it this file?)`)
 })
 
 test('revoke keeps the first revocation time; an unknown name is reported', (t) => {
@@ -107,6 +124,6 @@ for (const c of scopeCases) {
 test('scopes come back from the database as they went in', (t) => {
   const keys = createApiKeys(tempDatabase(t))
   const { key } = keys.create({ name: 'x', ...parseApiKeyScopes('lab', 'wake'), now: NOW })
-  const record = keys.verify(key)!
-  assert.deepEqual([record.servers, record.actions], [['lab'], ['wake']])
+  const verdict = keys.verify(key)
+  assert.deepEqual(verdict.ok ? [verdict.key.servers, verdict.key.actions] : null, [['lab'], ['wake']])
 })

@@ -6,6 +6,7 @@ import { parseConfig } from '../../service/src/config/load.js'
 import type { ServerConfig } from '../../service/src/config/types.js'
 import type { ShutdownReport, WakeReport } from '../../service/src/ports/power.js'
 import type { ProbeOutcome } from '../../service/src/ports/probe.js'
+import type { LifecycleLog } from '../../service/src/lifecycle/ports.js'
 import { createSupervisor, type Supervisor } from '../../service/src/lifecycle/supervisor.js'
 import { openHallStore, type HallStore } from '../../service/src/store/index.js'
 import { createFakeClock, type FakeClock } from './fake-clock.js'
@@ -45,6 +46,8 @@ export interface HarnessOptions {
   readonly start?: number
   /** Rows a previous run of Hall left behind. */
   readonly history?: (store: HallStore, now: number) => void
+  /** Silent unless a test reads what the supervisor logs. */
+  readonly log?: LifecycleLog
 }
 
 /** One supervisor over a real SQLite file, driven by a fake clock; the LAN is a script. */
@@ -64,7 +67,7 @@ export function supervisorHarness (t: TestContext, options: HarnessOptions = {})
     server,
     clock,
     store,
-    log: silent,
+    log: options.log ?? silent,
     onChange: () => {},
     prober: { probe: async (): Promise<ProbeOutcome> => ({ alive: machine.alive, ready: machine.ready, checks: [] }) },
     waker: {

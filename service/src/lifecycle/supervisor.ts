@@ -58,7 +58,7 @@ export function createSupervisor (deps: SupervisorDeps): Supervisor {
   const { server, clock, store, log } = deps
   const rules = rulesFor(server)
   const abort = new AbortController()
-  const restored = restoreState(server, store, clock.now())
+  const restored = restoreState(server, store, clock.now(), log)
   let state = restored.state
   let wakeId = restored.wakeId
   let shutdownId = restored.shutdownId

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import type { ShutdownFinalOutcome, ShutdownOutcome, ShutdownTrigger } from '../ports/power-records.js'
 import { truncateUtf8 } from './truncate.js'
 
-/** One shutdown attempt, one row: each timestamp is null until that step happened. */
+/** One shutdown attempt, one row: each timestamp is null until that step happened; trigger and outcome are CHECKed like a wake's. */
 export interface ShutdownRecord {
   id: number
   server: string

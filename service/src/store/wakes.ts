@@ -2,7 +2,10 @@ import type Database from 'better-sqlite3'
 import type { WakeFinalOutcome, WakeMethod, WakeOutcome, WakeTrigger } from '../ports/power-records.js'
 import { truncateUtf8 } from './truncate.js'
 
-/** One wake attempt, one row: each timestamp is null until that step happened. */
+/**
+ * One wake attempt, one row: each timestamp is null until that step happened. trigger, method and
+ * outcome hold only the values of ports/power-records.ts: migration 3's CHECK constraints see to it.
+ */
 export interface WakeRecord {
   id: number
   server: string

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { readEnv } from '../config/env.js'
 import { loadConfigFile } from '../config/load.js'
@@ -32,7 +33,8 @@ const subcommands: Record<string, (args: string[]) => number> = {
     const env = readEnv()
     const { key, record } = withApiKeys(env.dbFile, keys => asUsage(() => keys.create({ name, ...scopes, now: Date.now() })))
     // the key alone on stdout, so `KEY=$(hall apikey create ...)` captures just the key
-    process.stderr.write(`Created API key "${record.name}" (prefix ${record.prefix}) in ${env.dbFile}: ${describeScopes(record)}.\n`)
+    // the absolute path: what Hall's log names when it refuses a key it does not have
+    process.stderr.write(`Created API key "${record.name}" (prefix ${record.prefix}) in ${path.resolve(env.dbFile)}: ${describeScopes(record)}.\n`)
     process.stdout.write(`${key}\n`)
     process.stderr.write('Copy it now: it is not shown again (Hall keeps only its SHA-256 hash).\n')
     warnUnknownServers(record.servers, env.configFile)

@@ -101,6 +101,8 @@ export interface DomainConfig {
   readonly ignoreUserAgents: readonly RegExp[]
   /** The upstream's certificate is self-signed: the proxy does not verify it. */
   readonly insecureTls: boolean
+  /** Where a browser opens the domain, for the home page's link; unset: https://{host}/, Traefik's. `hall demo` sets its proxy. */
+  readonly publicUrl?: string
 }
 
 export interface TraefikConfig {

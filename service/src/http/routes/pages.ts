@@ -60,7 +60,7 @@ export const pageRoutes: FastifyPluginAsync<PageOptions> = async (app, { fleet, 
   app.get('/', { schema: { response: { 200: html } } }, async (req, reply) => {
     const lang = speakTheirLanguage(req.headers['accept-language'], reply)
     const services = [...fleet.config().domains.values()].filter(d => d.listed).map(d => ({
-      domain: d.host, state: fleet.lookup(d.host)?.phase ?? 'UNKNOWN', url: `https://${d.host}/`
+      domain: d.host, state: fleet.lookup(d.host)?.phase ?? 'UNKNOWN', url: d.publicUrl ?? `https://${d.host}/`
     }))
     return page(reply, renderHomePage(services, lang))
   })

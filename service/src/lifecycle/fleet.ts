@@ -3,6 +3,7 @@ import type { DomainConfig, HallConfig, ServerConfig } from '../config/types.js'
 import { HallError } from '../errors.js'
 import { createActivityCounter, minuteOf } from './activity-counter.js'
 import { createRefusalLog } from './refusal-log.js'
+import { planReload, type ReloadSummary } from './reload-plan.js'
 import type { ShutdownTrigger, WakeTrigger } from '../ports/power-records.js'
 import { isServing, type Phase, type ServerState } from './states.js'
 import { createSupervisor, type LifecycleDeps, type Supervisor } from './supervisor.js'
@@ -27,9 +28,6 @@ export interface ShutdownTicket {
   readonly phase: Phase
   readonly reason: string | null
 }
-
-/** Servers a reload started, stopped, or restarted with their new settings. */
-export interface ReloadSummary { readonly added: string[], readonly removed: string[], readonly changed: string[] }
 
 export type StateListener = (server: string, state: ServerState) => void
 
@@ -205,13 +203,7 @@ export function createFleet (deps: FleetDeps): Fleet {
     },
     supervisor: (name) => supervisors.get(name),
     reload (next) {
-      const summary: ReloadSummary = { added: [], removed: [], changed: [] }
-      for (const [name, old] of supervisors) {
-        const wanted = next.servers.get(name)
-        if (wanted === undefined) summary.removed.push(name)
-        else if (!sameServer(wanted, old.server)) summary.changed.push(name)
-      }
-      for (const name of next.servers.keys()) if (!supervisors.has(name)) summary.added.push(name)
+      const summary = planReload(new Map([...supervisors].map(([name, s]) => [name, s.server])), next.servers)
 
       // build the new supervisors first: if one cannot be (its restore could not read or write
       // the database), nothing has changed and the old config stays in force
@@ -252,9 +244,4 @@ export function createFleet (deps: FleetDeps): Fleet {
       for (const s of supervisors.values()) s.stop()
     }
   }
-}
-
-/** Settings compared by value: Buffers (SecureOn) and nested relays serialise deterministically. */
-function sameServer (a: ServerConfig, b: ServerConfig): boolean {
-  return JSON.stringify(a) === JSON.stringify(b)
 }

@@ -21,6 +21,10 @@ export interface HallProcess {
   dbFile: string
   stop (): Promise<void>
   kill9 (): void
+  /** Sends a signal without waiting: pair it with `exited`. */
+  signal (name: NodeJS.Signals): void
+  /** Settles when the process has exited, with its exit code (or the signal that ended it). */
+  readonly exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
   logs (): string
 }
 
@@ -64,7 +68,7 @@ async function start (opts: HallProcessOptions): Promise<HallProcess> {
   let output = ''
   child.stdout.setEncoding('utf8').on('data', (s: string) => { output += s })
   child.stderr.setEncoding('utf8').on('data', (s: string) => { output += s })
-  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
+  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>(resolve => child.once('exit', (code, signal) => resolve({ code, signal })))
   const running = (): boolean => child.exitCode === null && child.signalCode === null
   const killOnExit = (): void => { child.kill('SIGKILL') } // never leave Hall behind a crashed test run
   process.once('exit', killOnExit)
@@ -110,6 +114,8 @@ async function start (opts: HallProcessOptions): Promise<HallProcess> {
     dbFile: env.HALL_DB ?? join(dir, 'hall.db'),
     stop,
     kill9: () => { child.kill('SIGKILL') },
+    signal: (name) => { child.kill(name) },
+    exited,
     logs: () => output
   }
 }

@@ -1,4 +1,4 @@
-import { createServer } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Clock } from '../clock.js'
 import { formatCidr, type Cidr } from '../config/cidr.js'
@@ -6,6 +6,7 @@ import type { Fleet } from '../lifecycle/fleet.js'
 import type { ApiKeys } from '../store/index.js'
 import { createApiKeyAuth, createFailureLimiter } from './api-key-auth.js'
 import { errorBody, replyWithError } from './error-answer.js'
+import { answerShuttingDown } from './forward-auth/answers.js'
 import { createForwardAuthHandler } from './forward-auth/handler.js'
 import { controlRoutes } from './routes/control.js'
 import { eventRoutes } from './routes/events.js'
@@ -27,13 +28,22 @@ export interface AppDeps {
   readonly apiKeys: Pick<ApiKeys, 'verify' | 'touch'>
 }
 
+/**
+ * Once Hall stops, requests under way get this long to finish; then every connection is cut.
+ * Hall's answers take milliseconds, so 3 s only ever waits for a slow or stalled client, which
+ * would otherwise hold the process open past systemd's TimeoutStopSec (20 s) and earn a SIGKILL.
+ */
+export const CLOSE_GRACE_MS = 3000
+
 /** The HTTP surface, unstarted: main.ts listens, tests inject or listen on port 0. */
 export function buildApp (deps: AppDeps): FastifyInstance {
   const proxies = createProxyTrust(deps.trustedProxies)
   const forwardAuth = createForwardAuthHandler(deps.fleet, { publicUrl: deps.publicUrl, proxies, log: deps.log })
+  let closing = false
   const app = Fastify({
     loggerInstance: deps.log,
-    return503OnClosing: true,
+    // while Hall stops, the server below answers every route itself, in Hall's error shape
+    return503OnClosing: false,
     // req.ip is the client's address only when the forwarded chain comes from a trusted proxy
     trustProxy: deps.trustedProxies.map(formatCidr),
     // a domain in /waiting/:domain and /api/status/:domain may be a full 253-character host name
@@ -41,13 +51,22 @@ export function buildApp (deps: AppDeps): FastifyInstance {
     // a malformed URL or an over-long parameter: Hall's error shape, not Fastify's
     frameworkErrors: replyWithError,
     serverFactory: (fastifyHandler) => {
-      const server = createServer((req, res) => { if (!forwardAuth(req, res)) fastifyHandler(req, res) })
+      const server = createServer((req, res) => {
+        // what still arrives while Hall stops (on a connection open before) is told to retry:
+        // the same 503 for the proxy's forward-auth call and for every other route
+        if (closing) answerShuttingDown(res)
+        else if (!forwardAuth(req, res)) fastifyHandler(req, res)
+      })
       // Traefik keeps idle connections 90 s; a shorter Node default means reconnect churn
       server.keepAliveTimeout = 95_000
       return server
     }
   })
-  app.addHook('preClose', async () => forwardAuth.close())
+  // preClose runs before Fastify closes the listener and the idle connections
+  app.addHook('preClose', async () => {
+    closing = true
+    cutConnectionsAfterGrace(app.server)
+  })
 
   app.setErrorHandler(replyWithError)
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('HALL_ERR_HTTP_NOT_FOUND')))
@@ -60,4 +79,10 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   const limiter = createFailureLimiter({ clock: deps.clock })
   app.register(controlRoutes, { fleet: deps.fleet, auth: createApiKeyAuth({ apiKeys: deps.apiKeys, clock: deps.clock, limiter, log: deps.log }) })
   return app
+}
+
+function cutConnectionsAfterGrace (server: Server): void {
+  // server.close() stops checking headersTimeout: a client sending a byte a second is never cut
+  const timer = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref()
+  server.once('close', () => clearTimeout(timer))
 }

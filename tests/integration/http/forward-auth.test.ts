@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
 import { connect } from 'node:net'
 import { test, type TestContext } from 'node:test'
 import { request } from 'undici'
@@ -132,15 +133,25 @@ async function serveForwardAuth (t: TestContext, fleet: Fleet, log: ForwardAuthO
 
 test('while Hall stops, forward-auth answers 503 HALL_ERR_SHUTTING_DOWN with Retry-After, closes the connection and wakes nothing', async (t) => {
   const { hall, packets } = await startAsleep(t)
-  const { url, handler } = await serveForwardAuth(t, hall.fleet)
-  handler.close()
-  const res = await request(`${url}/forward-auth`, { headers: browser })
-  assert.equal(res.statusCode, 503)
-  assert.equal(res.headers['retry-after'], '1')
-  assert.equal(res.headers.connection, 'close', 'the proxy retries on a new connection, to a Hall that is up')
-  assert.equal(await res.body.text(), '{"error":"HALL_ERR_SHUTTING_DOWN","message":"Hall is shutting down"}')
-  assert.equal(hall.store.wakes.latest('lab'), null, 'no wake recorded')
-  assert.equal(packets.packets.length, 0)
+  // a connection already sending its request when close() begins: Hall still reads it, and answers
+  const socket = connect(Number(new URL(hall.url).port), '127.0.0.1')
+  t.after(() => { socket.destroy() })
+  await once(socket, 'connect')
+  socket.write(`GET /forward-auth HTTP/1.1\r\nHost: hall\r\nX-Forwarded-Host: ${DOMAIN}\r\nX-Forwarded-Uri: /report\r\nAccept: text/html\r\n`)
+  let text = ''
+  socket.setEncoding('latin1').on('data', (s: string) => { text += s })
+  const ended = once(socket, 'end')
+  const closed = hall.close()
+  await until(() => !hall.app.server.listening)
+  socket.write('\r\n')
+  await ended
+  await closed
+  const [head, body] = text.split('\r\n\r\n')
+  assert.match(head!, /^HTTP\/1\.1 503 /)
+  assert.match(head!, /\r\nretry-after: 1\r\n/i)
+  assert.match(head!, /\r\nconnection: close\r\n/i, 'the proxy retries on a new connection, to a Hall that is up')
+  assert.equal(body, '{"error":"HALL_ERR_SHUTTING_DOWN","message":"Hall is shutting down"}')
+  assert.equal(packets.packets.length, 0, 'nothing woken')
 })
 
 test('a bug inside forward-auth costs one 500 that says only "internal error"; the error goes to the log', async (t) => {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Fleet } from '../../lifecycle/fleet.js'
 import type { ProxyTrust } from '../trusted-proxies.js'
-import { answerDecision, answerInternalError, answerShuttingDown, answerUntrustedProxy, type Dialect } from './answers.js'
+import { answerDecision, answerInternalError, answerUntrustedProxy, type Dialect } from './answers.js'
 import { decide } from './decide.js'
 import { readForwarded } from './forwarded.js'
 
@@ -15,12 +15,8 @@ export interface ForwardAuthOptions {
   readonly log: { error (obj: object, msg: string): void }
 }
 
-export interface ForwardAuthHandler {
-  /** Answers the request and returns true when it is a forward-auth call; false leaves it to Fastify. */
-  (req: IncomingMessage, res: ServerResponse): boolean
-  /** While Hall shuts down, answer 503 so the proxy retries elsewhere instead of routing blind. */
-  close (): void
-}
+/** Answers the request and returns true when it is a forward-auth call; false leaves it to Fastify. */
+export type ForwardAuthHandler = (req: IncomingMessage, res: ServerResponse) => boolean
 
 /**
  * Traefik's forwardAuth target, called on every proxied request. It is answered on the raw
@@ -30,8 +26,7 @@ export interface ForwardAuthHandler {
  */
 export function createForwardAuthHandler (fleet: Fleet, options: ForwardAuthOptions): ForwardAuthHandler {
   const { publicUrl, proxies, log } = options
-  let closing = false
-  const handler = (req: IncomingMessage, res: ServerResponse): boolean => {
+  const handler: ForwardAuthHandler = (req, res) => {
     const dialect = forwardAuthDialect(req)
     if (dialect === null) return false
     try {
@@ -45,7 +40,6 @@ export function createForwardAuthHandler (fleet: Fleet, options: ForwardAuthOpti
   }
 
   function respond (req: IncomingMessage, res: ServerResponse, dialect: Dialect): void {
-    if (closing) return answerShuttingDown(res)
     // X-Forwarded-Host decides what gets woken: anyone who could forge it could power servers on
     if (!proxies.trusts(req.socket.remoteAddress)) return answerUntrustedProxy(res)
     const forwarded = readForwarded(req.headers)
@@ -58,7 +52,7 @@ export function createForwardAuthHandler (fleet: Fleet, options: ForwardAuthOpti
     }
     answerDecision(res, decision, dialect)
   }
-  return Object.assign(handler, { close: () => { closing = true } })
+  return handler
 }
 
 function forwardAuthDialect (req: IncomingMessage): Dialect | null {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import Database from 'better-sqlite3'
+import { domainStatusSchema, type DomainStatus, type WakeJson } from '../../service/src/contract/status.js'
 import { startSimulatedServer, type SimulatedServer } from '../../service/src/demo/sim-server.js'
 import { startHall, type HallProcess } from '../helpers/hall-process.js'
 
@@ -24,34 +25,13 @@ export interface StackOptions {
   relay?: SshRelay
 }
 
-export interface WakeJson {
-  id: number
-  trigger: string
-  method: string
-  requested_at: string
-  sent_at: string | null
-  packets_sent: number
-  exit_code: number | null
-  alive_at: string | null
-  running_at: string | null
-  outcome: string
-  error: { code: string, message: string } | null
-  timeline_ms: { sent: number | null, alive: number | null, running: number | null }
-}
-
-export interface StatusJson {
-  domain: string
-  server: string
-  state: string
-  last_wake: WakeJson | null
-}
-
 export interface Stack {
   sim: SimulatedServer
   hall: HallProcess
-  status (): Promise<StatusJson>
+  /** GET /api/status/:domain, checked against the contract the CLI and the waiting page read. */
+  status (): Promise<DomainStatus>
   /** Polls /api/status until `ok` holds; the error names the last status and Hall's log. */
-  waitForStatus (ok: (s: StatusJson) => boolean, timeoutMs: number, what: string): Promise<StatusJson>
+  waitForStatus (ok: (s: DomainStatus) => boolean, timeoutMs: number, what: string): Promise<DomainStatus>
   /** Rows in Hall's `wakes` table, read from its SQLite file. */
   wakeRows (): number
   /** Messages of Hall's events of one kind, oldest first, read from its SQLite file. */
@@ -70,17 +50,17 @@ export async function startStack (t: After, opts: StackOptions): Promise<Stack> 
   const hall = await startHall({ configFile })
   t.after(() => hall.stop())
 
-  const status = async (): Promise<StatusJson> => {
+  const status = async (): Promise<DomainStatus> => {
     const res = await fetch(`${hall.url}/api/status/${DOMAIN}`, { signal: AbortSignal.timeout(2000) })
     if (res.status !== 200) throw new Error(`GET /api/status/${DOMAIN} answered ${res.status}: ${await res.text()}`)
-    return await res.json() as StatusJson
+    return domainStatusSchema.parse(await res.json())
   }
   const stack: Stack = {
     sim,
     hall,
     status,
     waitForStatus: async (ok, timeoutMs, what) => {
-      let last: StatusJson | undefined
+      let last: DomainStatus | undefined
       await waitFor(async () => { last = await status(); return ok(last) }, timeoutMs,
         () => `${what}; last status ${JSON.stringify(last)}\n--- hall log ---\n${hall.logs()}`)
       return last!

@@ -6,6 +6,11 @@ import { formatLocal, nextChange, windowAt } from '../lifecycle/schedule.js'
 import type { ProbeOutcome } from '../lifecycle/ports.js'
 import { isServing, type Phase, type ServerState } from '../lifecycle/states.js'
 import type { ShutdownRecord, WakeRecord } from '../store/index.js'
+import type { Activity, DomainStatus, PowerJson, ProbeJson, PublicError, ScheduleJson, ServerStatus, ShutdownJson, WakeJson } from '../contract/status.js'
+
+// The types these functions return are the contract's (contract/status.ts): a field added here
+// and not there does not compile, and a new phase, trigger or outcome must be published there first.
+export type { Activity } from '../contract/status.js'
 
 /** What the HTTP layer reads from the store: history for the status API and the waiting page. */
 export interface PowerHistory {
@@ -20,12 +25,14 @@ export function expectedBootMs (history: PowerHistory, server: string): number |
   return medianBootMs(history.bootDurationsMs(server, BOOT_HISTORY))
 }
 
+export function iso (ms: number): string
+export function iso (ms: number | null): string | null
 export function iso (ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString()
 }
 
 /** A wake's timeline in the JSON every client reads: when each step happened, and how long it took. */
-export function wakeJson (w: WakeRecord | null): Record<string, unknown> | null {
+export function wakeJson (w: WakeRecord | null): WakeJson | null {
   if (w === null) return null
   const after = (at: number | null): number | null => (at === null ? null : at - w.requestedAt)
   return {
@@ -45,7 +52,7 @@ export function wakeJson (w: WakeRecord | null): Record<string, unknown> | null 
   }
 }
 
-export function shutdownJson (s: ShutdownRecord | null): Record<string, unknown> | null {
+export function shutdownJson (s: ShutdownRecord | null): ShutdownJson | null {
   if (s === null) return null
   return {
     id: s.id,
@@ -60,7 +67,7 @@ export function shutdownJson (s: ShutdownRecord | null): Record<string, unknown>
 }
 
 /** Where the server stands in its policy: its idle countdown, and how its last shutdown went. */
-function powerJson (server: ServerConfig, state: ServerState | null, history: PowerHistory): Record<string, unknown> {
+function powerJson (server: ServerConfig, state: ServerState | null, history: PowerHistory): PowerJson {
   const idleShutdown = server.policy !== 'always_on' && server.shutdown !== null ? server.idleShutdownMs : null
   const counting = state !== null && isServing(state.phase) && state.idleFrom !== null
   return {
@@ -73,7 +80,7 @@ function powerJson (server: ServerConfig, state: ServerState | null, history: Po
 }
 
 /** For a scheduled server: whether a window is open, and when that next changes, in UTC and local time. */
-export function scheduleJson (schedule: ScheduleConfig | null, now: number): Record<string, unknown> | null {
+export function scheduleJson (schedule: ScheduleConfig | null, now: number): ScheduleJson | null {
   if (schedule === null) return null
   const change = nextChange(schedule, now)
   return {
@@ -86,7 +93,7 @@ export function scheduleJson (schedule: ScheduleConfig | null, now: number): Rec
 }
 
 /** The last probe, check by check: what a person debugging "why is it still BOOTING" needs. */
-export function probeJson (probe: (ProbeOutcome & { at: number }) | null): Record<string, unknown> | null {
+export function probeJson (probe: (ProbeOutcome & { at: number }) | null): ProbeJson | null {
   if (probe === null) return null
   return {
     at: iso(probe.at),
@@ -102,7 +109,7 @@ export function probeJson (probe: (ProbeOutcome & { at: number }) | null): Recor
  * phase, and no other is under way. A failure older than the phase (yesterday's, or one from
  * before a restart) is history, not news.
  */
-export function currentFailure (phase: Phase, since: number, wake: WakeRecord | null): { code: string, message: string } | null {
+export function currentFailure (phase: Phase, since: number, wake: WakeRecord | null): PublicError | null {
   if (phase === 'UNKNOWN' || isServing(phase) || wake === null) return null
   if (wake.outcome !== 'failed' && wake.outcome !== 'timeout') return null
   if (wake.finishedAt === null || wake.finishedAt < since) return null
@@ -113,15 +120,12 @@ export function currentFailure (phase: Phase, since: number, wake: WakeRecord | 
  * An error as anyone may read it: the status API is published on Hall's public host, and relay
  * errors name users, hosts, ports and key files. The full message is in the log and the event log.
  */
-export function publicError (code: string, message: string | null): { code: string, message: string } {
+export function publicError (code: string, message: string | null): PublicError {
   if (code === 'HALL_ERR_WAKE_TIMEOUT' || code === 'HALL_ERR_SHUTDOWN_TIMEOUT') return { code, message: message ?? 'it took too long' }
   if (code.startsWith('HALL_ERR_SSH_')) return { code, message: 'the relay could not run the command' }
   if (code.endsWith('_CANCELLED')) return { code, message: 'called off' }
   return { code, message: 'the command could not be sent' }
 }
-
-/** What the server is doing now, in the words the waiting page uses. */
-export type Activity = 'checking' | 'asleep' | 'waking' | 'booting' | 'starting-app' | 'ready' | 'shutting-down'
 
 // an HTTP check that got an answer, just not the expected one: the host is up, its application is not
 const answeredReasons = new Set(['status', 'body'])
@@ -153,7 +157,7 @@ export function currentActivity (phase: Phase, probe: ProbeOutcome | null): Acti
 }
 
 /** The status JSON of one domain as /api/status/:domain and /api/events/:domain send it; null when unknown. */
-export function statusOfDomain (fleet: Pick<Fleet, 'lookup' | 'supervisor'>, history: PowerHistory, host: string, fallbackSince: number, now: number): Record<string, unknown> | null {
+export function statusOfDomain (fleet: Pick<Fleet, 'lookup' | 'supervisor'>, history: PowerHistory, host: string, fallbackSince: number, now: number): DomainStatus | null {
   const view = fleet.lookup(host)
   if (view === undefined) return null
   const supervisor = fleet.supervisor(view.server.name)
@@ -161,7 +165,7 @@ export function statusOfDomain (fleet: Pick<Fleet, 'lookup' | 'supervisor'>, his
 }
 
 /** One server as `hall status` reads it: its state, last wake, countdown and domains, listed or not. */
-export function serverStatusJson (server: ServerConfig, domains: readonly string[], fleet: Pick<Fleet, 'supervisor'>, history: PowerHistory, fallbackSince: number, now: number): Record<string, unknown> {
+export function serverStatusJson (server: ServerConfig, domains: readonly string[], fleet: Pick<Fleet, 'supervisor'>, history: PowerHistory, fallbackSince: number, now: number): ServerStatus {
   const supervisor = fleet.supervisor(server.name)
   const state = supervisor?.state() ?? null
   return {
@@ -169,14 +173,14 @@ export function serverStatusJson (server: ServerConfig, domains: readonly string
     state: state?.phase ?? 'UNKNOWN',
     since: iso(state?.since ?? fallbackSince),
     policy: server.policy,
-    domains,
+    domains: [...domains],
     last_wake: wakeJson(history.latest(server.name)),
     power: powerJson(server, state, history),
     schedule: scheduleJson(server.schedule, now)
   }
 }
 
-export function domainStatusJson (view: DomainView, state: ServerState | null, fallbackSince: number, history: PowerHistory, probe: (ProbeOutcome & { at: number }) | null, now: number): Record<string, unknown> {
+export function domainStatusJson (view: DomainView, state: ServerState | null, fallbackSince: number, history: PowerHistory, probe: (ProbeOutcome & { at: number }) | null, now: number): DomainStatus {
   const since = state?.since ?? fallbackSince
   const boot = expectedBootMs(history, view.server.name)
   const wake = history.latest(view.server.name)

@@ -6,11 +6,12 @@ import { test, type TestContext } from 'node:test'
 import Fastify from 'fastify'
 import { Agent, request } from 'undici'
 import { readEnv } from '../../../service/src/config/env.js'
+import { domainStatusSchema, type DomainStatus } from '../../../service/src/contract/status.js'
 import { startSimulatedServer } from '../../../service/src/demo/sim-server.js'
-import { eventRoutes, MAX_EVENT_CLIENTS, MAX_EVENT_CLIENTS_PER_ADDRESS } from '../../../service/src/http/routes/events.js'
+import { eventRoutes, HEARTBEAT_MS, MAX_EVENT_CLIENTS, MAX_EVENT_CLIENTS_PER_ADDRESS } from '../../../service/src/http/routes/events.js'
 import { startService, type Service } from '../../../service/src/main.js'
 import { powerHistory } from '../../../service/src/store/index.js'
-import { systemClock } from '../../../service/src/clock.js'
+import { createFakeClock } from '../../helpers/fake-clock.js'
 import { writeLoopbackConfig } from '../../helpers/hall-config.js'
 import { DOMAIN, startAsleep, until } from '../../helpers/hall-in-process.js'
 
@@ -80,7 +81,8 @@ async function openStream (url: string, dispatcher?: Agent, client?: string): Pr
   }
 }
 
-interface Status { state: string, activity: string, failure: unknown, last_wake: { running_at: string | null } | null }
+/** A `status` event's data, checked against the contract /api/status/:domain is serialized with. */
+const statusOf = (e: SseEvent): DomainStatus => domainStatusSchema.parse(JSON.parse(e.data))
 
 /** Hall fronting a simulated server that boots 300 ms after its packet and is healthy 600 ms after. */
 async function startWithSimulatedServer (t: TestContext): Promise<{ hall: Service, close: () => Promise<void> }> {
@@ -124,10 +126,11 @@ test('events: the status at once, then each change until RUNNING, with the wake 
 
   const first = await stream.next()
   assert.equal(first.event, 'status')
-  const initial = JSON.parse(first.data) as Status & Record<string, unknown>
-  // the same object /api/status/:domain answers, apart from the probe's timings
+  const initial = statusOf(first)
+  // the same object /api/status/:domain answers (every field, none dropped), apart from the probe's timings
   const polled = await (await request(`${hall.url}/api/status/${DOMAIN}`)).body.json() as Record<string, unknown>
-  assert.deepEqual(Object.keys(initial).sort(), Object.keys(polled).sort())
+  assert.deepEqual(Object.keys(JSON.parse(first.data) as object).sort(), Object.keys(polled).sort())
+  assert.deepEqual({ ...polled, last_probe: null }, { ...initial, last_probe: null })
   assert.equal(initial.state, 'OFFLINE')
   assert.equal(initial.activity, 'asleep')
 
@@ -136,11 +139,11 @@ test('events: the status at once, then each change until RUNNING, with the wake 
   await auth.body.dump()
   assert.equal(auth.statusCode, 302)
 
-  const seen: Status[] = []
+  const seen: DomainStatus[] = []
   for (let i = 0; i < 20 && seen.at(-1)?.state !== 'RUNNING'; i++) {
     const e = await stream.next(10_000)
     assert.equal(e.event, 'status')
-    seen.push(JSON.parse(e.data) as Status)
+    seen.push(statusOf(e))
   }
   const states = seen.map(s => s.state)
   assert.equal(states.at(-1), 'RUNNING', `states seen: ${states.join(' ')}`)
@@ -232,9 +235,10 @@ test('events: close() ends open streams instead of waiting for them', { timeout:
 
 test('events: a comment line every heartbeat keeps proxies from closing a quiet stream', async (t) => {
   const { hall } = await startAsleep(t)
-  // the route as app.ts registers it, with a heartbeat short enough for a test
+  // the route as app.ts registers it, its timers on a clock the test moves
+  const clock = createFakeClock(Date.now())
   const app = Fastify()
-  await app.register(eventRoutes, { fleet: hall.fleet, history: powerHistory(hall.store), startedAt: Date.now(), clock: systemClock, heartbeatMs: 30 })
+  await app.register(eventRoutes, { fleet: hall.fleet, history: powerHistory(hall.store), startedAt: clock.now(), clock })
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.after(() => app.close())
   const address = app.server.address()
@@ -242,6 +246,9 @@ test('events: a comment line every heartbeat keeps proxies from closing a quiet 
   const stream = await openStream(`http://127.0.0.1:${port}/api/events/${DOMAIN}`)
   t.after(() => stream.close())
   await stream.next()
-  await until(() => stream.comments.length >= 2, 3000)
-  assert.ok(stream.comments.every(c => c === ': keep-alive'), stream.comments.join('|'))
+  clock.advance(HEARTBEAT_MS)
+  await until(() => stream.comments.length === 1, 3000)
+  clock.advance(HEARTBEAT_MS)
+  await until(() => stream.comments.length === 2, 3000)
+  assert.deepEqual(stream.comments, [': keep-alive', ': keep-alive'])
 })

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { currentActivity, currentFailure, probeJson, publicError, scheduleJson, type Activity } from '../../../service/src/http/status-view.js'
+import { shutdownSchema, wakeSchema, type ShutdownJson, type WakeJson } from '../../../service/src/contract/status.js'
+import { currentActivity, currentFailure, probeJson, publicError, scheduleJson, shutdownJson, wakeJson, type Activity } from '../../../service/src/http/status-view.js'
 import type { ProbeOutcome } from '../../../service/src/lifecycle/ports.js'
 import type { Phase } from '../../../service/src/lifecycle/states.js'
 import type { WakeRecord } from '../../../service/src/store/index.js'
@@ -83,4 +84,66 @@ test('a scheduled server says whether its window is open and when that changes, 
   })
   assert.equal(scheduleJson(schedule, Date.parse('2026-11-26T18:00:00Z'))?.next_change, 'opens')
   assert.equal(scheduleJson(null, 0), null)
+})
+
+test('a wake as every client reads it: when each step happened, and how long after the request', () => {
+  const record: WakeRecord = {
+    ...wake('running', since + 61_000),
+    sendStartedAt: since - 4900,
+    sentAt: since - 4000,
+    packetsSent: 3,
+    aliveAt: since + 30_000,
+    runningAt: since + 61_000
+  }
+  const expected: WakeJson = {
+    id: 1,
+    trigger: 'request',
+    method: 'ssh',
+    requested_at: '1970-01-01T00:16:35.000Z',
+    sent_at: '1970-01-01T00:16:36.000Z',
+    packets_sent: 3,
+    exit_code: null,
+    alive_at: '1970-01-01T00:17:10.000Z',
+    running_at: '1970-01-01T00:17:41.000Z',
+    finished_at: '1970-01-01T00:17:41.000Z',
+    outcome: 'running',
+    error: null,
+    timeline_ms: { sent: 1000, alive: 35_000, running: 66_000 }
+  }
+  assert.deepEqual(wakeJson(record), expected)
+  assert.deepEqual(wakeSchema.parse(wakeJson(record)), expected, 'what the contract publishes')
+  assert.deepEqual(wakeJson({ ...record, outcome: 'failed', errorCode: 'HALL_ERR_SSH_AUTH', errorMessage: 'key refused for hall@192.168.1.2' })?.error,
+    { code: 'HALL_ERR_SSH_AUTH', message: 'the relay could not run the command' })
+  assert.equal(wakeJson(null), null)
+})
+
+test('a shutdown as every client reads it, its error scrubbed like a wake\'s', () => {
+  const expected: ShutdownJson = {
+    id: 4,
+    trigger: 'idle',
+    requested_at: '1970-01-01T00:16:40.000Z',
+    sent_at: '1970-01-01T00:16:41.000Z',
+    exit_code: 255,
+    off_at: null,
+    outcome: 'failed',
+    error: { code: 'HALL_ERR_SSH_EXIT_STATUS', message: 'the relay could not run the command' }
+  }
+  const json = shutdownJson({
+    id: 4,
+    server: 'lab',
+    trigger: 'idle',
+    requestedAt: since,
+    sendStartedAt: since,
+    sentAt: since + 1000,
+    exitCode: 255,
+    stderr: 'Connection closed by 192.168.1.20 port 22',
+    offAt: null,
+    finishedAt: since + 1000,
+    outcome: 'failed',
+    errorCode: 'HALL_ERR_SSH_EXIT_STATUS',
+    errorMessage: 'poweroff failed on hall@192.168.1.20'
+  })
+  assert.deepEqual(json, expected)
+  assert.deepEqual(shutdownSchema.parse(json), expected)
+  assert.equal(shutdownJson(null), null)
 })

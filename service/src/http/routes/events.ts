@@ -1,6 +1,9 @@
 import type { ServerResponse } from 'node:http'
 import type { FastifyPluginAsync } from 'fastify'
-import type { Clock } from '../../clock.js'
+import type { Clock, Timer } from '../../clock.js'
+import { errorReplySchema } from '../../contract/error-reply.js'
+import { toResponseSchema } from '../../contract/json-schema.js'
+import type { DomainStatus } from '../../contract/status.js'
 import type { Fleet } from '../../lifecycle/fleet.js'
 import { statusOfDomain, type PowerHistory } from '../status-view.js'
 
@@ -9,6 +12,7 @@ export interface EventOptions {
   history: PowerHistory
   /** `since` for a server without a supervisor yet. */
   startedAt: number
+  /** Time for the status, and the heartbeat and refresh timers. */
   clock: Clock
   /** Open streams across all domains; one more gets 503. */
   maxClients?: number
@@ -29,7 +33,7 @@ const RETRY_MS = 1000
 const MAX_BUFFERED_BYTES = 64 * 1024
 
 const domainParams = { type: 'object', required: ['domain'], properties: { domain: { type: 'string', maxLength: 253 } } } as const
-const anyObject = { type: 'object', additionalProperties: true } as const
+const errorReply = toResponseSchema(errorReplySchema)
 
 /** The clients watching one domain, behind one fleet subscription. */
 interface Channel {
@@ -50,10 +54,10 @@ export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) =
   const channels = new Map<string, Channel>()
   let clientCount = 0
   const perAddress = new Map<string, number>()
-  let heartbeat: NodeJS.Timeout | null = null
-  let refresh: NodeJS.Timeout | null = null
+  // stop functions of the two repeating timers, set while any stream is open
+  let stopTimers: (() => void) | null = null
 
-  const statusOf = (domain: string): Record<string, unknown> | null => statusOfDomain(fleet, history, domain, startedAt, clock.now())
+  const statusOf = (domain: string): DomainStatus | null => statusOfDomain(fleet, history, domain, startedAt, clock.now())
 
   function send (res: ServerResponse, chunk: string): void {
     if (res.writableLength > MAX_BUFFERED_BYTES) { res.destroy(); return }
@@ -79,7 +83,7 @@ export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) =
     setImmediate(() => { channel.queued = false; if (channels.get(channel.domain) === channel) broadcast(channel) })
   }
 
-  function channelOf (domain: string, status: Record<string, unknown>): Channel {
+  function channelOf (domain: string, status: DomainStatus): Channel {
     const existing = channels.get(domain)
     if (existing !== undefined) return existing
     const channel: Channel = {
@@ -96,7 +100,7 @@ export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) =
     return channel
   }
 
-  function join (domain: string, res: ServerResponse, status: Record<string, unknown>, address: string): void {
+  function join (domain: string, res: ServerResponse, status: DomainStatus, address: string): void {
     const channel = channelOf(domain, status)
     channel.clients.add(res)
     clientCount++
@@ -106,9 +110,10 @@ export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) =
       if (left === 0) perAddress.delete(address)
       else perAddress.set(address, left)
     })
-    if (heartbeat === null) {
-      heartbeat = setInterval(() => { for (const c of channels.values()) for (const r of c.clients) send(r, ': keep-alive\n\n') }, opts.heartbeatMs ?? HEARTBEAT_MS).unref()
-      refresh = setInterval(() => { for (const c of channels.values()) queue(c) }, opts.refreshMs ?? REFRESH_MS).unref()
+    if (stopTimers === null) {
+      const stopHeartbeat = every(clock, opts.heartbeatMs ?? HEARTBEAT_MS, () => { for (const c of channels.values()) for (const r of c.clients) send(r, ': keep-alive\n\n') })
+      const stopRefresh = every(clock, opts.refreshMs ?? REFRESH_MS, () => { for (const c of channels.values()) queue(c) })
+      stopTimers = () => { stopHeartbeat(); stopRefresh() }
     }
     res.once('close', () => leave(channel, res))
   }
@@ -121,9 +126,8 @@ export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) =
       channels.delete(channel.domain)
     }
     if (clientCount === 0) {
-      clearInterval(heartbeat ?? undefined)
-      clearInterval(refresh ?? undefined)
-      heartbeat = refresh = null
+      stopTimers?.()
+      stopTimers = null
     }
   }
 
@@ -139,7 +143,7 @@ export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) =
 
   app.get<{ Params: { domain: string } }>('/api/events/:domain', {
     logLevel: 'warn', // one per waiting page
-    schema: { params: domainParams, response: { 200: { type: 'string' }, 404: anyObject, 503: anyObject } }
+    schema: { params: domainParams, response: { 200: { type: 'string' }, 400: errorReply, 404: errorReply, 500: errorReply, 503: errorReply } }
   }, async (req, reply) => {
     const domain = req.params.domain.toLowerCase()
     const status = statusOf(domain)
@@ -164,12 +168,26 @@ export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) =
   })
 }
 
-function statusEvent (status: Record<string, unknown>): string {
+/**
+ * Calls `fn` every `ms` on the injected clock, which offers one-shot timers only: a fake clock in
+ * tests then drives heartbeats and refreshes too. Returns the function that stops it.
+ */
+function every (clock: Clock, ms: number, fn: () => void): () => void {
+  let timer: Timer
+  const arm = (): void => {
+    timer = clock.setTimeout(() => { arm(); fn() }, ms)
+    timer.unref?.() // open streams alone must not keep the process alive
+  }
+  arm()
+  return () => clock.clearTimeout(timer)
+}
+
+function statusEvent (status: DomainStatus): string {
   // JSON.stringify never emits a raw newline, so one data line carries the whole object
   return `event: status\ndata: ${JSON.stringify(status)}\n\n`
 }
 
 // The last probe's timings change on every probe; what a watcher cares about does not.
-function changeKey (status: Record<string, unknown>): string {
+function changeKey (status: DomainStatus): string {
   return JSON.stringify({ ...status, last_probe: null })
 }

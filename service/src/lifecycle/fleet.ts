@@ -101,7 +101,7 @@ export function createFleet (deps: FleetDeps): Fleet {
     const key = `${kind} ${server}`
     if (queued.has(key)) return
     queued.add(key)
-    setImmediate(() => {
+    clock.setImmediate(() => {
       queued.delete(key)
       const supervisor = supervisors.get(server)
       if (supervisor !== undefined) work(supervisor)

@@ -28,7 +28,7 @@ function configOf (server: Record<string, unknown>, extraServers: Record<string,
 
 /**
  * A fleet over a real SQLite file on a fake clock. The LAN is a script; the busy check answers
- * only when the test says so, and a wake can be made to take real time, like a relay command.
+ * only when the test says so, and a wake can be made to take (fake) time, like a relay command.
  */
 function fleetRig (t: TestContext, server: Record<string, unknown>, opts: { start?: number, wakeMs?: number, wakeFails?: boolean, extraServers?: Record<string, unknown> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hall-fleet-'))
@@ -45,11 +45,11 @@ function fleetRig (t: TestContext, server: Record<string, unknown>, opts: { star
     waker: {
       wake: async (_server, signal) => {
         lan.wakes++
-        // like a relay command: it takes real time, and an abort kills it before the packet leaves
+        // like a relay command: it takes time, and an abort kills it before the packet leaves
         if (opts.wakeMs !== undefined) {
           await new Promise((resolve, reject) => {
-            const timer = setTimeout(resolve, opts.wakeMs)
-            signal.addEventListener('abort', () => { clearTimeout(timer); reject(new Error('aborted')) })
+            const timer = clock.setTimeout(() => resolve(undefined), opts.wakeMs!)
+            signal.addEventListener('abort', () => { clock.clearTimeout(timer); reject(new Error('aborted')) })
           })
         }
         lan.wakesDone++
@@ -119,7 +119,7 @@ test('hot reload during SHUTDOWN keeps the request that was waiting: the server 
   assert.equal(r.lan.wakes, 1, 'the held request still wakes the server')
 })
 
-/** A wake whose relay command takes 300 ms of real time, and a reload that changes its server 10 ms in. */
+/** A wake whose relay command takes 300 ms, and a reload that changes its server 10 ms in. */
 async function wakeThenReload (r: ReturnType<typeof fleetRig>): Promise<void> {
   Object.assign(r.lan, { alive: false, ready: false })
   r.fleet.start()
@@ -132,7 +132,8 @@ async function wakeThenReload (r: ReturnType<typeof fleetRig>): Promise<void> {
 test('hot reload while a wake is on its way sends no second wake', async (t) => {
   const r = fleetRig(t, onDemand, { wakeMs: 300 })
   await wakeThenReload(r)
-  await new Promise(resolve => setTimeout(resolve, 400)) // the relay command finishes for real
+  await r.advance(400) // the relay command finishes, after the reload
+  assert.equal(r.lan.wakesDone, 1)
   await r.advance(2000)
   assert.equal(r.lan.wakes, 1, 'not sent again by the new supervisor')
   assert.equal(r.lan.wakesDone, 1, 'and the one on its way was not killed by the reload')
@@ -142,8 +143,7 @@ test('hot reload while a wake is on its way sends no second wake', async (t) => 
 test('a relay failing after a hot reload still fails the wake at once, with its exit code, on the new supervisor', async (t) => {
   const r = fleetRig(t, onDemand, { wakeMs: 300, wakeFails: true })
   await wakeThenReload(r)
-  await new Promise(resolve => setTimeout(resolve, 400)) // the relay answers, after the reload
-  await r.advance(500)
+  await r.advance(400) // the relay answers, after the reload
   assert.equal(phase(r), 'OFFLINE', 'not WAKING until the wake timeout')
   const wake = r.store.wakes.latest('lab')!
   assert.deepEqual([wake.outcome, wake.exitCode, wake.errorCode], ['failed', 127, 'HALL_ERR_SSH_EXIT_STATUS'])
@@ -182,6 +182,6 @@ test('a hit on an IDLE server reaches its supervisor at once, not at the next fl
   await r.advance(6 * MINUTE, 1000)
   assert.equal(phase(r), 'IDLE')
   r.fleet.noteActivity(DOMAIN)
-  await new Promise(resolve => setImmediate(resolve)) // no fake time passes
+  r.clock.advance(0) // the hit is handed over on the next turn of the event loop; no fake time passes
   assert.equal(phase(r), 'RUNNING')
 })

@@ -15,9 +15,38 @@ import { listenForMagicPackets } from '../../helpers/udp-listener.js'
 const DOMAIN = 'app.hall.test'
 const MAC = '02:00:00:00:00:2a'
 
-async function statusOf (url: string): Promise<{ state: string, last_wake: { id: number, outcome: string } | null }> {
+interface Status { state: string, last_wake: { id: number, outcome: string } | null, last_probe: { at: string } | null }
+
+async function statusOf (url: string): Promise<Status> {
   const res = await request(`${url}/api/status/${DOMAIN}`)
-  return await res.body.json() as { state: string, last_wake: { id: number, outcome: string } | null }
+  return await res.body.json() as Status
+}
+
+/**
+ * Resolves once Hall has finished `rounds` probes after this call: what it would have done on
+ * the way (a second wake, a relay command run again) has happened by then, so a test can assert
+ * that it did not, without guessing how long to sleep.
+ */
+async function probeRounds (url: string, rounds: number): Promise<void> {
+  const after = new Date().toISOString()
+  const seen = new Set<string>()
+  const end = Date.now() + 15_000
+  while (seen.size < rounds) {
+    if (Date.now() > end) throw new Error(`${rounds} probe rounds: only ${seen.size} within 15 s`)
+    const at = (await statusOf(url)).last_probe?.at
+    if (at !== undefined && at > after) seen.add(at)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
+
+/** When the relay command of a wake was started, as the database holds it (set once, before the command runs). */
+function sendStartedAt (dbFile: string, wakeId: number): number | null {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true })
+  try {
+    return (db.prepare('SELECT send_started_at AS at FROM wakes WHERE id = ?').get(wakeId) as { at: number | null }).at
+  } finally {
+    db.close()
+  }
 }
 
 test('kill -9 in the middle of a wake: the restarted Hall resumes it without a second packet', async (t) => {
@@ -48,7 +77,8 @@ test('kill -9 in the middle of a wake: the restarted Hall resumes it without a s
     await again.body.dump()
     assert.equal(again.statusCode, 302)
   }
-  await new Promise(resolve => setTimeout(resolve, 1200)) // several fast probe rounds
+  await probeRounds(second.url, 2)
+  assert.equal((await statusOf(second.url)).last_wake?.id, before.last_wake?.id, 'no second wake was started')
   assert.equal(packets.packets.length, 3, 'only the first wake\'s packets were ever sent')
 })
 
@@ -141,11 +171,16 @@ test('kill -9 while the relay is still running the wake command: the restarted H
   const res = await request(`${first.url}/forward-auth`, { headers: { 'x-forwarded-host': DOMAIN, accept: 'text/html' } })
   await res.body.dump()
   await until('the relay command started', () => existsSync(starts))
+  const wakeId = (await statusOf(first.url)).last_wake!.id
   first.kill9()
+  const started = sendStartedAt(first.dbFile, wakeId)
+  assert.notEqual(started, null)
 
   const second = await startHall({ configFile: config.file, env: { HALL_DB: first.dbFile } })
   t.after(() => second.stop())
   assert.equal((await statusOf(second.url)).state, 'WAKING', 'the wake is resumed, waiting on its deadline')
-  await new Promise(resolve => setTimeout(resolve, 1500))
+  await probeRounds(second.url, 2)
+  // a resend would have been started before the first probe, and stamped before its command ran
+  assert.equal(sendStartedAt(first.dbFile, wakeId), started, 'the restarted Hall did not start the command again')
   assert.equal(readFileSync(starts, 'utf8').trim().split('\n').length, 1, 'the command ran once')
 })

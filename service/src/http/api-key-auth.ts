@@ -15,14 +15,24 @@ export interface Denial {
 export type AuthResult = { readonly ok: true, readonly key: ApiKeyRecord } | { readonly ok: false, readonly denial: Denial }
 
 export interface ApiKeyAuth {
-  /** `client` is the caller's address (req.ip: the real client behind a trusted proxy). */
-  check (client: string, presented: string | undefined, server: string, action: ApiKeyAction): AuthResult
+  /**
+   * `peer` is the TCP peer's address, never one read from X-Forwarded-For: any process a trusted
+   * proxy's address covers could write a new one per guess, or name the CLI's 127.0.0.1 to lock it out.
+   */
+  check (peer: string, presented: string | undefined, server: string, action: ApiKeyAction): AuthResult
+}
+
+/** Refused keys are counted twice: one peer guessing many keys, and many peers guessing one key. */
+export interface FailureLimits {
+  readonly byPeer: FailureLimiter
+  /** Keyed by the `hall_<8 hex>_` prefix of the key tried, which names the key it would be. */
+  readonly byKeyPrefix: FailureLimiter
 }
 
 export interface ApiKeyAuthDeps {
   readonly apiKeys: Pick<ApiKeys, 'verify' | 'touch'>
   readonly clock: Clock
-  readonly limiter: FailureLimiter
+  readonly limits: FailureLimits
   readonly log: { warn (obj: object, msg: string): void }
 }
 
@@ -32,19 +42,24 @@ const TOUCH_EVERY_MS = 60_000
 // missing, malformed, unknown, wrong and revoked keys all get this: the caller learns nothing about which
 const INVALID = denial('HALL_ERR_API_KEY_INVALID')
 
-export function createApiKeyAuth ({ apiKeys, clock, limiter, log }: ApiKeyAuthDeps): ApiKeyAuth {
+// the public part of a key (store/api-keys.ts KEY_FORMAT), read before anything is verified
+const KEY_PREFIX = /^hall_([0-9a-f]{8})_/
+
+export function createApiKeyAuth ({ apiKeys, clock, limits, log }: ApiKeyAuthDeps): ApiKeyAuth {
   return {
-    check (client, presented, server, action) {
-      const waitMs = limiter.blockedForMs(client)
+    check (peer, presented, server, action) {
+      const prefix = presented === undefined ? null : KEY_PREFIX.exec(presented)?.[1] ?? null
+      const waitMs = Math.max(limits.byPeer.blockedForMs(peer), prefix === null ? 0 : limits.byKeyPrefix.blockedForMs(prefix))
       if (waitMs > 0) {
         // checked before the key, so a guesser learns nothing while blocked, even from a right guess
         return { ok: false, denial: denial('HALL_ERR_API_KEY_RATE_LIMITED', publicMessageOf('HALL_ERR_API_KEY_RATE_LIMITED'), Math.ceil(waitMs / 1000)) }
       }
       const verdict = apiKeys.verify(presented)
       if (!verdict.ok) {
-        limiter.fail(client)
+        limits.byPeer.fail(peer)
+        if (prefix !== null) limits.byKeyPrefix.fail(prefix)
         // the log says why and which database was read; the caller learns nothing about which
-        log.warn({ client, ...verdict.refusal }, describeRefusal(verdict.refusal))
+        log.warn({ peer, ...verdict.refusal }, describeRefusal(verdict.refusal))
         return { ok: false, denial: INVALID }
       }
       const key = verdict.key
@@ -69,9 +84,14 @@ function denial (code: ErrorCode, message = publicMessageOf(code), retryAfterSec
 }
 
 export interface FailureLimiter {
-  /** 0 when `client` may try a key now, else how long until it may. */
+  /** 0 when `client` (an address, a key prefix) may try a key now, else how long until it may. */
   blockedForMs (client: string): number
   fail (client: string): void
+}
+
+/** The budgets Hall runs with: the same for a peer and for a key prefix. */
+export function createFailureLimits (clock: Clock): FailureLimits {
+  return { byPeer: createFailureLimiter({ clock }), byKeyPrefix: createFailureLimiter({ clock }) }
 }
 
 export interface FailureLimiterOptions {
@@ -80,15 +100,15 @@ export interface FailureLimiterOptions {
   readonly burst?: number
   /** One more refused key allowed per this many ms. */
   readonly refillMs?: number
-  /** Addresses remembered at most; the least recently refused is forgotten first. */
+  /** Clients remembered at most; the least recently refused is forgotten first. */
   readonly maxClients?: number
 }
 
 /**
- * A token bucket per client address, spent only by refused keys: a guesser gets 10 tries, then
- * one every 6 s, which puts a 256-bit key out of reach for good; a valid key costs nothing.
- * In memory and bounded: a restart forgets it, and an attacker with very many addresses can
- * push others out of the map (each of its addresses still gets its own small budget).
+ * A token bucket per client (a peer address, a key prefix), spent only by refused keys: a guesser
+ * gets 10 tries, then one every 6 s, which puts a 256-bit key out of reach for good; a valid key
+ * costs nothing. In memory and bounded: a restart forgets it, and an attacker with very many
+ * addresses or prefixes can push others out of the map (each still gets its own small budget).
  */
 export function createFailureLimiter ({ clock, burst = 10, refillMs = 6000, maxClients = 10_000 }: FailureLimiterOptions): FailureLimiter {
   const buckets = new Map<string, { tokens: number, at: number }>()

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js'
 import { formatCidr, type Cidr } from '../config/cidr.js'
 import type { Fleet } from '../lifecycle/fleet.js'
 import type { ApiKeys } from '../store/index.js'
-import { createApiKeyAuth, createFailureLimiter } from './api-key-auth.js'
+import { createApiKeyAuth, createFailureLimits } from './api-key-auth.js'
 import { errorBody, replyWithError } from './error-answer.js'
 import { answerShuttingDown } from './forward-auth/answers.js'
 import { createForwardAuthHandler } from './forward-auth/handler.js'
@@ -76,8 +76,8 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   app.register(pageRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock })
   app.register(eventRoutes, { fleet: deps.fleet, history: deps.history, startedAt, clock: deps.clock })
   app.register(traefikRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl, proxies })
-  const limiter = createFailureLimiter({ clock: deps.clock })
-  app.register(controlRoutes, { fleet: deps.fleet, auth: createApiKeyAuth({ apiKeys: deps.apiKeys, clock: deps.clock, limiter, log: deps.log }) })
+  const limits = createFailureLimits(deps.clock)
+  app.register(controlRoutes, { fleet: deps.fleet, auth: createApiKeyAuth({ apiKeys: deps.apiKeys, clock: deps.clock, limits, log: deps.log }) })
   return app
 }
 

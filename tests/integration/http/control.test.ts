@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
+import { request as httpRequest } from 'node:http'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -8,7 +9,7 @@ import { test, type TestContext } from 'node:test'
 import ssh2 from 'ssh2'
 import { request } from 'undici'
 import { readEnv } from '../../../service/src/config/env.js'
-import { createApiKeyAuth, createFailureLimiter } from '../../../service/src/http/api-key-auth.js'
+import { createApiKeyAuth, createFailureLimiter, createFailureLimits } from '../../../service/src/http/api-key-auth.js'
 import { startService, type Service } from '../../../service/src/main.js'
 import { createApiKeys } from '../../../service/src/store/api-keys.js'
 import { createFakeClock } from '../../helpers/fake-clock.js'
@@ -24,6 +25,22 @@ async function post (hall: Service, path: string, headers: Record<string, string
   const text = await res.body.text()
   return { status: res.statusCode, body: text === '' ? {} : JSON.parse(text), headers: res.headers }
 }
+
+/** A POST from a chosen loopback source address: each one is another TCP peer to Hall. */
+async function postFrom (source: string, hall: Service, path: string, headers: Record<string, string>): Promise<{ status: number, error: string }> {
+  return await new Promise((resolve, reject) => {
+    const req = httpRequest(`${hall.url}${path}`, { method: 'POST', localAddress: source, headers }, res => {
+      let body = ''
+      res.setEncoding('utf8').on('data', (c: string) => { body += c })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, error: (JSON.parse(body) as { error?: string }).error ?? '' }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+/** A well-formed key with this prefix and a secret that no key has. */
+const guessFor = (prefix: string, i: number): string => `hall_${prefix}_${String(i).padStart(43, 'A')}`
 
 function makeKey (hall: Service, name: string, scopes: { servers?: string[], actions?: Array<'wake' | 'shutdown'> } = {}): string {
   return hall.store.apiKeys.create({ name, servers: scopes.servers ?? null, actions: scopes.actions ?? null, now: Date.now() }).key
@@ -184,11 +201,34 @@ test('guessing keys from one address ends in 429 with Retry-After', async (t) =>
   assert.ok(statuses.includes(429))
 })
 
+test('rotating X-Forwarded-For from a trusted peer does not escape the limit: failures count per TCP peer', async (t) => {
+  const { hall } = await startAsleep(t) // loopback is a trusted proxy by default
+  const statuses: number[] = []
+  for (let i = 0; i < 12; i++) {
+    const a = await post(hall, '/api/wol/lab', { 'x-api-key': guessFor(`0000000${i % 10}`, i), 'x-forwarded-for': `198.51.100.${i + 1}` })
+    statuses.push(a.status)
+  }
+  assert.deepEqual(statuses, [...Array(10).fill(401), 429, 429])
+})
+
+test('many peers guessing one key\'s secret are limited together; another key from another peer is not', async (t) => {
+  const { hall } = await startAsleep(t)
+  const statuses: number[] = []
+  for (let i = 0; i < 12; i++) {
+    const a = await postFrom(`127.0.0.${10 + i}`, hall, '/api/wol/lab', { 'x-api-key': guessFor('deadbeef', i) })
+    statuses.push(a.status)
+  }
+  assert.deepEqual(statuses, [...Array(10).fill(401), 429, 429], 'each peer tried once; the key prefix ran out')
+  const other = makeKey(hall, 'ci')
+  const a = await postFrom('127.0.0.40', hall, '/api/wol/lab', { 'x-api-key': other })
+  assert.equal(a.status, 202, a.error)
+})
+
 // the limiter and the key check together, on a fake clock: exact budgets, no waiting
 function authOnFakeClock (t: TestContext): { clock: ReturnType<typeof createFakeClock>, keys: ReturnType<typeof createApiKeys>, auth: ReturnType<typeof createApiKeyAuth> } {
   const clock = createFakeClock()
   const keys = createApiKeys(tempDatabase(t))
-  const auth = createApiKeyAuth({ apiKeys: keys, clock, limiter: createFailureLimiter({ clock }), log: { warn () {} } })
+  const auth = createApiKeyAuth({ apiKeys: keys, clock, limits: createFailureLimits(clock), log: { warn () {} } })
   return { clock, keys, auth }
 }
 

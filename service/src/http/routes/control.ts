@@ -65,7 +65,8 @@ export const controlRoutes: FastifyPluginAsync<ControlOptions> = async (app, { f
       }
     }, async (req, reply) => {
       const server = req.params.server
-      const authResult = auth.check(req.ip, req.headers['x-api-key'], server, action)
+      // the TCP peer, not req.ip: X-Forwarded-For is written by whoever the trusted proxy range covers
+      const authResult = auth.check(req.socket.remoteAddress ?? '', req.headers['x-api-key'], server, action)
       if (!authResult.ok) return deny(reply, authResult.denial)
       const ticket = a.run(fleet, server)
       req.log.info({ server, key: authResult.key.name, action, outcome: ticket.outcome, id: ticket.id }, `manual ${action}`)

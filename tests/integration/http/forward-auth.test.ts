@@ -115,6 +115,27 @@ async function rawGet (port: number, text: string): Promise<string> {
   })
 }
 
+test('a trailing-dot host, a bad port or raw UTF-8 in the path: the waiting page still sends the user back to their page', async (t) => {
+  const { hall } = await startAsleep(t)
+  const port = Number(new URL(hall.url).port)
+  const utf8Path = Buffer.from('/café/rapport', 'utf8').toString('latin1') // written on the wire as UTF-8 bytes
+  const cases = [
+    { host: `${DOMAIN}.:8443`, uri: '/report', to: `https://${DOMAIN}:8443/report` },
+    { host: `${DOMAIN}:99999`, uri: '/report', to: `https://${DOMAIN}/report` },
+    { host: DOMAIN, uri: utf8Path, to: `https://${DOMAIN}/caf%C3%A9/rapport` }
+  ]
+  for (const c of cases) {
+    const answer = await rawGet(port, `GET /forward-auth HTTP/1.1\r\nHost: hall\r\nX-Forwarded-Host: ${c.host}\r\nX-Forwarded-Uri: ${c.uri}\r\nAccept: text/html\r\nConnection: close\r\n\r\n`)
+    assert.equal(answer.slice(9, 12), '302', c.host)
+    const location = new URL(/\r\nlocation: (\S+)/i.exec(answer)![1]!)
+    assert.equal(location.searchParams.get('to'), c.to)
+    const page = await request(`${hall.url}${location.pathname}${location.search}`)
+    const html = await page.body.text()
+    assert.equal(page.statusCode, 200)
+    assert.ok(html.includes(`data-to="${c.to}"`), `${c.host} ${c.uri}: the page keeps ${c.to}, not the domain's root`)
+  }
+})
+
 test('the status API shows the last probe check by check, so a stuck wake can be diagnosed', async (t) => {
   const { hall } = await startAsleep(t)
   const res = await request(`${hall.url}/api/status/${DOMAIN}`)

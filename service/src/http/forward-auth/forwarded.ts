@@ -1,31 +1,29 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import { formatAuthority, parseAuthority } from './authority.js'
 
 /** What the proxy tells Hall about the request it is holding (Traefik forwardAuth, Caddy forward_auth). */
 export interface ForwardedRequest {
-  /** Lower-case host without port, or null when the header is missing or not a host name. */
+  /** Lower-case host without port or trailing dot, or null when the header is missing or not a host name. */
   readonly host: string | null
-  /** The host as the browser wrote it (with its port), for rebuilding the original URL. */
+  /** That host with the port the browser used, if a valid one: for rebuilding the original URL. */
   readonly authority: string | null
   readonly proto: 'http' | 'https'
   readonly method: string
-  /** Path and query as the client asked; always starts with "/". */
+  /** Path and query as the client asked, in ASCII (other bytes percent-encoded); always starts with "/". */
   readonly uri: string
   readonly accept: string
   readonly userAgent: string
   readonly isWebsocket: boolean
 }
 
-const hostPattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/
-
 /** Pure and total: odd or hostile headers give a sane value, never an exception. */
 export function readForwarded (headers: IncomingHttpHeaders): ForwardedRequest {
-  const authority = firstListed(headers['x-forwarded-host'])?.trim().toLowerCase() ?? ''
-  const host = hostOf(authority)
+  const authority = parseAuthority(firstListed(headers['x-forwarded-host'])?.trim() ?? '')
   const proto = firstListed(headers['x-forwarded-proto'])?.trim().toLowerCase()
-  const uri = first(headers['x-forwarded-uri']) ?? '/'
+  const uri = percentEncodeHighBytes(first(headers['x-forwarded-uri']) ?? '/')
   return {
-    host,
-    authority: host === null ? null : authority,
+    host: authority?.host ?? null,
+    authority: authority === null ? null : formatAuthority(authority),
     proto: proto === 'http' || proto === 'ws' ? 'http' : 'https',
     method: (firstListed(headers['x-forwarded-method']) ?? 'GET').trim().toUpperCase(),
     // a URI that is not origin-form ("//evil.test", "http://...") is not the user's path: use "/"
@@ -49,7 +47,11 @@ function firstListed (value: string | string[] | undefined): string | undefined 
   return comma === -1 ? text : text!.slice(0, comma)
 }
 
-function hostOf (authority: string): string | null {
-  const withoutPort = authority.replace(/:\d{1,5}$/, '').replace(/\.$/, '')
-  return withoutPort.length <= 253 && hostPattern.test(withoutPort) ? withoutPort : null
+/**
+ * Node hands header values over as latin1, one character per byte: a client that sent "/café" as
+ * raw UTF-8 arrives here as "/cafÃ©". Escaping each of those bytes gives back exactly what was
+ * sent, "/caf%C3%A9", where reading them as characters would encode them twice.
+ */
+function percentEncodeHighBytes (uri: string): string {
+  return uri.replace(/[\x80-\xff]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }

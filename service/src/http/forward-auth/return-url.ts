@@ -1,3 +1,5 @@
+import { parseAuthority } from './authority.js'
+
 /**
  * Where the waiting page may send the browser back to: an absolute http(s) URL on the very
  * domain being woken. Anything else (another host, a scheme trick, credentials) is refused,
@@ -18,7 +20,9 @@ export function isSafeReturnUrl (domain: string, to: string): boolean {
   if (url.username !== '' || url.password !== '') return false
   // the raw text must start with the scheme and "//": rejects "https:evil.test" style inputs
   if (!/^https?:\/\/[^/?#]/i.test(to)) return false
-  return url.hostname === domain.toLowerCase()
+  // read as forward-auth reads X-Forwarded-Host: "app.example.com." is app.example.com
+  const host = parseAuthority(url.hostname)?.host
+  return host !== undefined && host === parseAuthority(domain)?.host
 }
 
 export function safeReturnUrl (domain: string, to: string | undefined): string {

@@ -3,6 +3,7 @@ import test from 'node:test'
 import { parseConfig } from '../../../../service/src/config/load.js'
 import { decide, RETRY_AFTER_SECONDS } from '../../../../service/src/http/forward-auth/decide.js'
 import { readForwarded, type ForwardedRequest } from '../../../../service/src/http/forward-auth/forwarded.js'
+import { isSafeReturnUrl } from '../../../../service/src/http/forward-auth/return-url.js'
 import type { DomainView } from '../../../../service/src/lifecycle/fleet.js'
 import { phases, type Phase } from '../../../../service/src/lifecycle/states.js'
 
@@ -102,3 +103,30 @@ test('decide (from headers): a browser listing text/html second still gets the w
   })
   assert.equal(decide(view('OFFLINE'), req, PUBLIC_URL).kind, 'redirect')
 })
+
+// The return URL decide builds from the proxy's headers must pass the waiting page's check of
+// `to`, or the browser loses its path and lands on the domain's root.
+const returns: Array<{ name: string, host: string, uri: string, to: string }> = [
+  { name: 'host with a port', host: `${HOST}:8443`, uri: '/a?b=1', to: `https://${HOST}:8443/a?b=1` },
+  { name: 'trailing dot', host: `${HOST}.`, uri: '/a?b=1', to: `https://${HOST}/a?b=1` },
+  { name: 'trailing dot and a port', host: `${HOST}.:8443`, uri: '/a', to: `https://${HOST}:8443/a` },
+  { name: 'upper case, trailing dot', host: 'APP.Example.TEST.', uri: '/a', to: `https://${HOST}/a` },
+  { name: 'port out of range: no port', host: `${HOST}:99999`, uri: '/a', to: `https://${HOST}/a` },
+  { name: 'port 0: no port', host: `${HOST}:0`, uri: '/a', to: `https://${HOST}/a` },
+  { name: 'non-numeric port: no port', host: `${HOST}:https`, uri: '/a', to: `https://${HOST}/a` },
+  { name: 'empty port: no port', host: `${HOST}:`, uri: '/a', to: `https://${HOST}/a` },
+  { name: 'leading zeros in the port', host: `${HOST}:08443`, uri: '/a', to: `https://${HOST}:8443/a` },
+  // node hands header bytes over as latin1: raw UTF-8 "/café" arrives as "/cafÃ©"
+  { name: 'raw UTF-8 in the path', host: HOST, uri: Buffer.from('/café?q=été', 'utf8').toString('latin1'), to: `https://${HOST}/caf%C3%A9?q=%C3%A9t%C3%A9` },
+  { name: 'raw bytes that are not UTF-8 keep their value', host: HOST, uri: '/caf\xe9', to: `https://${HOST}/caf%E9` },
+  { name: 'already percent-encoded: unchanged', host: HOST, uri: '/caf%C3%A9', to: `https://${HOST}/caf%C3%A9` }
+]
+for (const c of returns) {
+  test(`decide: return URL, ${c.name} -> ${c.to}, accepted by the waiting page`, () => {
+    const decision = decide(view('OFFLINE'), readForwarded({ 'x-forwarded-host': c.host, 'x-forwarded-uri': c.uri, accept: 'text/html' }), PUBLIC_URL)
+    assert.equal(decision.kind, 'redirect')
+    const to = new URL(decision.kind === 'redirect' ? decision.location : '').searchParams.get('to')
+    assert.equal(to, c.to)
+    assert.equal(isSafeReturnUrl(HOST, to!), true, 'the waiting page keeps it')
+  })
+}

@@ -31,19 +31,28 @@ test('forwarded: no headers at all -> no host, safe defaults', () => {
   })
 })
 
-const hosts: Array<{ name: string, value: string | string[], host: string | null }> = [
-  { name: 'lower-cased', value: 'APP.Example.Test', host: 'app.example.test' },
-  { name: 'port stripped', value: 'app.example.test:8443', host: 'app.example.test' },
-  { name: 'surrounding spaces', value: '  app.example.test  ', host: 'app.example.test' },
-  { name: 'trailing dot', value: 'app.example.test.', host: 'app.example.test' },
+// authority: what the original URL is rebuilt with (host, and the port only when it is one)
+const hosts: Array<{ name: string, value: string | string[], host: string | null, authority?: string }> = [
+  { name: 'lower-cased', value: 'APP.Example.Test', host: 'app.example.test', authority: 'app.example.test' },
+  { name: 'port kept apart', value: 'app.example.test:8443', host: 'app.example.test', authority: 'app.example.test:8443' },
+  { name: 'surrounding spaces', value: '  app.example.test  ', host: 'app.example.test', authority: 'app.example.test' },
+  { name: 'trailing dot', value: 'app.example.test.', host: 'app.example.test', authority: 'app.example.test' },
+  { name: 'trailing dot and a port', value: 'App.Example.Test.:8443', host: 'app.example.test', authority: 'app.example.test:8443' },
+  { name: 'port out of range', value: 'app.example.test:99999', host: 'app.example.test', authority: 'app.example.test' },
+  { name: 'port 0', value: 'app.example.test:0', host: 'app.example.test', authority: 'app.example.test' },
+  { name: 'non-numeric port', value: 'app.example.test:abc', host: 'app.example.test', authority: 'app.example.test' },
+  { name: 'empty port', value: 'app.example.test:', host: 'app.example.test', authority: 'app.example.test' },
+  { name: 'two ports', value: 'app.example.test:80:81', host: 'app.example.test', authority: 'app.example.test' },
+  { name: 'leading zeros in the port', value: 'app.example.test:08443', host: 'app.example.test', authority: 'app.example.test:8443' },
   { name: 'array: first value', value: ['a.example.test', 'b.example.test'], host: 'a.example.test' },
   { name: 'comma list: first value', value: 'a.example.test, b.example.test', host: 'a.example.test' },
   { name: 'empty', value: '', host: null },
+  { name: 'two trailing dots', value: 'app.example.test..', host: null },
   { name: 'with a path', value: 'evil.test/path', host: null },
   { name: 'with spaces inside', value: 'evil test', host: null },
   { name: 'markup', value: '<script>', host: null },
   { name: 'user info', value: 'app.example.test@evil.test', host: null },
-  { name: 'non-numeric port', value: 'app.example.test:abc', host: null },
+  { name: 'IPv6 literal', value: '[::1]:8443', host: null },
   { name: 'underscore', value: 'app_1.example.test', host: null },
   { name: 'label starting with "-"', value: '-app.example.test', host: null },
   { name: 'too long', value: `${'a'.repeat(60)}.`.repeat(5) + 'test', host: null }
@@ -53,6 +62,7 @@ for (const c of hosts) {
     const req = readForwarded({ 'x-forwarded-host': c.value })
     assert.equal(req.host, c.host)
     if (c.host === null) assert.equal(req.authority, null)
+    if (c.authority !== undefined) assert.equal(req.authority, c.authority)
   })
 }
 
@@ -64,7 +74,11 @@ const uris: Array<{ name: string, value: string | undefined, uri: string }> = [
   { name: 'no leading slash', value: 'evil.test', uri: '/' },
   { name: 'backslash', value: '/\\evil.test', uri: '/' },
   { name: 'space', value: '/a b', uri: '/' },
-  { name: 'newline', value: '/a\nLocation: https://evil.test/', uri: '/' }
+  { name: 'newline', value: '/a\nLocation: https://evil.test/', uri: '/' },
+  // node reads header bytes as latin1: raw UTF-8 "/café" arrives as "/cafÃ©"
+  { name: 'raw UTF-8: its bytes percent-encoded', value: Buffer.from('/café?q=à', 'utf8').toString('latin1'), uri: '/caf%C3%A9?q=%C3%A0' },
+  { name: 'a raw byte that is not UTF-8 keeps its value', value: '/caf\xe9', uri: '/caf%E9' },
+  { name: 'percent-encoded already: unchanged', value: '/caf%C3%A9', uri: '/caf%C3%A9' }
 ]
 for (const c of uris) {
   test(`forwarded uri: ${c.name} -> ${c.uri}`, () => {

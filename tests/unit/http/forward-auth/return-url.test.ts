@@ -39,3 +39,18 @@ test('safeReturnUrl: missing or hostile "to" falls back to the domain root over 
     assert.equal(safeReturnUrl(domain, c.to), 'https://app.example.test/', c.name)
   }
 })
+
+// the waiting page reads the host of `to` as forward-auth reads X-Forwarded-Host (authority.ts)
+const spellings: Array<{ name: string, domain: string, to: string, ok: boolean }> = [
+  { name: 'fully qualified (trailing dot)', domain, to: 'https://app.example.test./a?b=1', ok: true },
+  { name: 'trailing dot and a port', domain, to: 'https://app.example.test.:8443/a', ok: true },
+  { name: 'the domain written with a trailing dot', domain: `${domain}.`, to: 'https://app.example.test/a', ok: true },
+  { name: 'two trailing dots', domain, to: 'https://app.example.test../a', ok: false },
+  { name: 'our host plus a dot and another label', domain, to: 'https://app.example.test.evil/a', ok: false },
+  { name: 'an IP literal', domain, to: 'https://[::1]/a', ok: false }
+]
+for (const c of spellings) {
+  test(`return url: ${c.name} -> ${c.ok ? 'allowed' : 'refused'}`, () => {
+    assert.equal(isSafeReturnUrl(c.domain, c.to), c.ok)
+  })
+}

@@ -12,6 +12,13 @@ export interface RoundResult {
 
 /** Above this share of its core, wrk and not the server may have set the pace: no ratio is given. */
 export const GENERATOR_LIMIT = 0.9
+/**
+ * Below this share of its core, the server was not what limited the run (other work took its CPU):
+ * the round is left out of the req/s ratio, and CPU per request is the figure to read.
+ */
+export const SERVER_BUSY = 0.9
+
+export interface Spread { readonly median: number, readonly min: number, readonly max: number }
 
 export interface Row {
   readonly name: string
@@ -22,9 +29,12 @@ export interface Row {
   readonly serverCpu: number
   /** The highest share of any round: one saturated round is enough to doubt the case. */
   readonly generatorCpu: number
-  /** Median of the per-round ratios against the baseline of the same round, with their range. */
-  readonly ratio: { readonly median: number, readonly min: number, readonly max: number } | null
-  readonly refusal: string | null
+  /** req/s against the baseline's in the same round, over the rounds where both servers were busy. */
+  readonly ratio: (Spread & { readonly rounds: number, readonly of: number }) | null
+  /** Baseline CPU µs/req over this case's, same round: the throughput ratio of two CPU-bound servers, steadier on a shared machine. */
+  readonly cpuRatio: Spread | null
+  /** Why there is no req/s ratio; `fatal` when wrk may have set the pace. */
+  readonly noRatio: { readonly reason: string, readonly fatal: boolean } | null
   readonly errors: number
   readonly requests: number
 }
@@ -35,28 +45,34 @@ export function median (values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
+function spread (values: readonly number[]): Spread {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) }
+}
+
 function errorCount (load: WrkResult): number {
   const e = load.errors
   return e.connect + e.read + e.write + e.timeout + e.status
 }
 
+function compare (c: BenchCase, own: readonly RoundResult[], base: readonly RoundResult[]): Pick<Row, 'ratio' | 'cpuRatio' | 'noRatio'> {
+  const cpuRatio = spread(own.map((r, i) => base[i]!.cpuUsPerRequest / r.cpuUsPerRequest))
+  const generator = Math.max(...own.map(r => r.load.generatorCpu))
+  const baseGenerator = Math.max(...base.map(r => r.load.generatorCpu))
+  if (!(generator <= GENERATOR_LIMIT) || !(baseGenerator <= GENERATOR_LIMIT)) {
+    const which = !(generator <= GENERATOR_LIMIT) ? `${c.name} (${percent(generator)})` : `${c.baseline} (${percent(baseGenerator)})`
+    return { ratio: null, cpuRatio: null, noRatio: { reason: `wrk used more than ${percent(GENERATOR_LIMIT)} of its core in ${which}, so it may have set the pace`, fatal: true } }
+  }
+  const busy = own.flatMap((r, i) => r.serverCpu >= SERVER_BUSY && base[i]!.serverCpu >= SERVER_BUSY ? [r.load.requestsPerSecond / base[i]!.load.requestsPerSecond] : [])
+  if (busy.length === 0) {
+    return { ratio: null, cpuRatio, noRatio: { reason: `in no round were both servers busy (>= ${percent(SERVER_BUSY)} of their core): other work took the CPU; read the CPU ratio`, fatal: false } }
+  }
+  return { ratio: { ...spread(busy), rounds: busy.length, of: own.length }, cpuRatio, noRatio: null }
+}
+
 export function summarize (cases: readonly BenchCase[], rounds: ReadonlyMap<string, readonly RoundResult[]>): Row[] {
   return cases.map(c => {
     const own = rounds.get(c.name)!
-    const generatorCpu = Math.max(...own.map(r => r.load.generatorCpu))
-    let ratio: Row['ratio'] = null
-    let refusal: string | null = null
-    if (c.baseline !== null) {
-      const base = rounds.get(c.baseline)!
-      const baseGenerator = Math.max(...base.map(r => r.load.generatorCpu))
-      if (!(generatorCpu <= GENERATOR_LIMIT) || !(baseGenerator <= GENERATOR_LIMIT)) {
-        const which = !(generatorCpu <= GENERATOR_LIMIT) ? `${c.name} (${percent(generatorCpu)})` : `${c.baseline} (${percent(baseGenerator)})`
-        refusal = `no ratio: wrk used more than ${percent(GENERATOR_LIMIT)} of its core in ${which}, so it may have set the pace`
-      } else {
-        const ratios = own.map((r, i) => r.load.requestsPerSecond / base[i]!.load.requestsPerSecond)
-        ratio = { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) }
-      }
-    }
+    const comparison = c.baseline === null ? { ratio: null, cpuRatio: null, noRatio: null } : compare(c, own, rounds.get(c.baseline)!)
     return {
       name: c.name,
       requestsPerSecond: median(own.map(r => r.load.requestsPerSecond)),
@@ -64,9 +80,8 @@ export function summarize (cases: readonly BenchCase[], rounds: ReadonlyMap<stri
       p99Ms: median(own.map(r => r.load.p99Ms)),
       cpuUsPerRequest: median(own.map(r => r.cpuUsPerRequest)),
       serverCpu: median(own.map(r => r.serverCpu)),
-      generatorCpu,
-      ratio,
-      refusal,
+      generatorCpu: Math.max(...own.map(r => r.load.generatorCpu)),
+      ...comparison,
       errors: own.reduce((n, r) => n + errorCount(r.load), 0),
       requests: own.reduce((n, r) => n + r.load.requests, 0)
     }
@@ -84,7 +99,8 @@ export function formatRoundLine (c: BenchCase, round: number, rounds: number, r:
 
 /** A Markdown table: it reads in a terminal and pastes into the README as it is. */
 export function renderTable (rows: readonly Row[]): string {
-  const lines = [['case', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'server CPU', 'wrk CPU', 'ratio to bare (range)', 'errors']]
+  const lines = [['case', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'server CPU', 'wrk CPU', 'req/s ratio (range, rounds)', 'CPU ratio (range)', 'errors']]
+  const range = (r: Spread): string => `${r.median.toFixed(2)} (${r.min.toFixed(2)}–${r.max.toFixed(2)}`
   for (const r of rows) {
     lines.push([
       r.name,
@@ -94,9 +110,8 @@ export function renderTable (rows: readonly Row[]): string {
       r.cpuUsPerRequest.toFixed(1),
       percent(r.serverCpu),
       percent(r.generatorCpu),
-      r.ratio !== null
-        ? `${r.ratio.median.toFixed(2)} (${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)})`
-        : r.refusal !== null ? 'refused, see below' : 'baseline',
+      r.ratio !== null ? `${range(r.ratio)}, ${r.ratio.rounds}/${r.ratio.of})` : r.noRatio === null ? 'baseline' : r.noRatio.fatal ? 'REFUSED, see below' : 'n/a, see below',
+      r.cpuRatio !== null ? `${range(r.cpuRatio)})` : r.noRatio?.fatal === true ? 'REFUSED' : 'baseline',
       `${r.errors} of ${r.requests.toLocaleString('en-US')}`
     ])
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { defineCases, verifyAnswer, type BenchCase } from './bench-cases.js'
-import { formatRoundLine, GENERATOR_LIMIT, percent, renderTable, summarize, type RoundResult } from './bench-report.js'
+import { formatRoundLine, GENERATOR_LIMIT, percent, renderTable, SERVER_BUSY, summarize, type RoundResult } from './bench-report.js'
 import { generateFleet, reserveClosedPort, startHealthServer, waitForPhases } from './fixture.js'
 import { builtServiceProblem, spawnBuiltHall, timeStartup } from './hall-process.js'
 import { cpuMicros, hasProcfs, mib, rssBytes } from './proc.js'
@@ -109,16 +109,18 @@ async function main (): Promise<number> {
       `first 200 (running server probed) ${startup.firstPassMs.toFixed(0)} ms`)
     console.log(`hall RSS: ${mib(idleRss)} idle after start, ${mib(rssBytes(hall.pid))} after the load; bare server: ${mib(rssBytes(bare.pid))}`)
     console.log('req/s, p50, p99, CPU: medians over the rounds; CPU µs/req = server CPU time (all threads, /proc) per answer; ' +
-      'server CPU and wrk CPU = share of one core (wrk CPU: highest round); ratio = median of same-round ratios, with their range')
+      'server CPU and wrk CPU = share of one core (wrk CPU: highest round); req/s ratio = median of same-round ratios over the rounds where ' +
+      `both servers used >= ${percent(SERVER_BUSY)} of their core; CPU ratio = bare's CPU µs/req over the case's, same round (what the req/s ratio would be were both CPU-bound)`)
     let failed = false
     for (const r of rows) {
-      if (r.refusal !== null) { console.log(`${r.name}: ${r.refusal}`); failed = true }
+      if (r.noRatio !== null) console.log(`${r.name}: no req/s ratio: ${r.noRatio.reason}`)
+      failed ||= r.noRatio?.fatal === true
       if (r.errors > 0) { console.log(`${r.name}: ${r.errors} socket errors, timeouts or answers >= 400`); failed = true }
     }
-    const starved = rows.filter(r => r.serverCpu < GENERATOR_LIMIT && r.generatorCpu <= GENERATOR_LIMIT)
+    const starved = rows.filter(r => r.serverCpu < SERVER_BUSY && r.generatorCpu <= GENERATOR_LIMIT)
     if (starved.length > 0) {
-      console.log(`note: server CPU below ${percent(GENERATOR_LIMIT)} in ${starved.map(r => r.name).join(', ')} with wrk not saturated either: ` +
-        'other work shares this machine; CPU µs/req is the steadier figure')
+      console.log(`note: median server CPU below ${percent(SERVER_BUSY)} in ${starved.map(r => r.name).join(', ')} with wrk not saturated either: ` +
+        'other work shares this machine; the CPU ratio is the steadier figure')
     }
     console.log(failed ? 'BENCH FAILED (see above)' : 'bench ok')
     return failed ? 1 : 0

@@ -12,6 +12,8 @@ export interface Sample {
   readonly p50Ms: number
   readonly p99Ms: number
   readonly requests: number
+  /** This driver's own event-loop delay p99 over the window: a slow client inflates the latencies above. */
+  readonly driverDelayMs: number
 }
 
 export interface SoakOutcome {
@@ -26,7 +28,16 @@ export interface SoakOutcome {
 
 export const MAX_FORWARD_AUTH_P99_MS = 20
 
-interface Series { readonly name: string, readonly unit: string, readonly values: number[], readonly tolerance: Tolerance, readonly digits: number }
+interface Series {
+  readonly name: string
+  readonly unit: string
+  readonly values: number[]
+  /** Null: shown to read the others by, not judged. */
+  readonly tolerance: Tolerance | null
+  readonly digits: number
+  /** Round trips measured by this driver: growth it shares with the driver's own loop delay is the machine's, not Hall's. */
+  readonly clientSide?: boolean
+}
 
 const MiB = 2 ** 20
 
@@ -39,9 +50,12 @@ function seriesOf (samples: readonly Sample[]): Series[] {
     { name: 'RSS (VmRSS)', unit: 'MiB', values: samples.map(s => (s.rss ?? Number.NaN) / MiB), tolerance: { relative: 0.10, absolute: 8 }, digits: 1 },
     { name: 'heap + native (RssAnon)', unit: 'MiB', values: samples.map(s => (s.anon ?? Number.NaN) / MiB), tolerance: { relative: 0.10, absolute: 8 }, digits: 1 },
     { name: 'open fds', unit: '', values: samples.map(s => s.fds ?? Number.NaN), tolerance: { relative: 0.20, absolute: 8 }, digits: 0 },
-    // Hall does not expose its event-loop delay: a stalled loop shows in forward-auth round trips instead
-    { name: 'forward-auth p99 per window', unit: 'ms', values: samples.slice(1).map(s => s.p99Ms), tolerance: { relative: 0.50, absolute: 2 }, digits: 2 },
-    { name: 'Hall CPU per window', unit: '% of a core', values: cpuShare, tolerance: { relative: 0.30, absolute: 3 }, digits: 1 }
+    // Hall does not expose its event-loop delay: a loop that slows down shows in forward-auth round
+    // trips instead. p50 is the steady figure; p99 moves with whatever else the machine runs, so it gets more room.
+    { name: 'forward-auth p50 per window', unit: 'ms', values: samples.slice(1).map(s => s.p50Ms), tolerance: { relative: 0.50, absolute: 0.5 }, digits: 2, clientSide: true },
+    { name: 'forward-auth p99 per window', unit: 'ms', values: samples.slice(1).map(s => s.p99Ms), tolerance: { relative: 1.00, absolute: 5 }, digits: 2, clientSide: true },
+    { name: 'Hall CPU per window', unit: '% of a core', values: cpuShare, tolerance: { relative: 0.30, absolute: 3 }, digits: 1 },
+    { name: 'soak driver loop delay p99', unit: 'ms', values: samples.slice(1).map(s => s.driverDelayMs), tolerance: null, digits: 2 }
   ]
 }
 
@@ -60,13 +74,20 @@ export function printSoakReport (o: SoakOutcome): number {
   console.log()
   const rows = [['figure', 'start', 'end', 'middle third', 'last third', 'allowed growth', 'verdict']]
   let grows = false
-  for (const s of seriesOf(o.samples)) {
-    const t = trendOf(s.values, s.tolerance)
+  let blamedOnMachine = false
+  const series = seriesOf(o.samples)
+  const driver = trendOf(series.at(-1)!.values, { relative: 0, absolute: 0 })
+  for (const s of series) {
+    const t = trendOf(s.values, s.tolerance ?? { relative: 0, absolute: 0 })
     const unit = s.unit === '' ? '' : ` ${s.unit}`
     const f = (n: number): string => `${n.toFixed(s.digits)}${unit}`
     if (t === null) { rows.push([s.name, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'too few samples']); continue }
-    grows ||= t.grows
-    rows.push([s.name, f(t.start), f(t.end), f(t.middle), f(t.last), f(t.allowed), t.grows ? 'GROWS' : 'flat'])
+    if (s.tolerance === null) { rows.push([s.name, f(t.start), f(t.end), f(t.middle), f(t.last), '', 'not judged']); continue }
+    // a client whose own loop slowed by half the growth or more cannot tell Hall's delay from its own
+    const machine = t.grows && s.clientSide === true && driver !== null && driver.last - driver.middle >= (t.last - t.middle) / 2
+    blamedOnMachine ||= machine
+    grows ||= t.grows && !machine
+    rows.push([s.name, f(t.start), f(t.end), f(t.middle), f(t.last), f(t.allowed), machine ? 'grew, so did the driver' : t.grows ? 'GROWS' : 'flat'])
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map(r => r[i]!.length)))
   for (const [i, r] of rows.entries()) {
@@ -74,7 +95,12 @@ export function printSoakReport (o: SoakOutcome): number {
     if (i === 0) console.log(`|${widths.map((w, c) => c === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`).join('|')}|`)
   }
   console.log(`(${o.samples.length} samples of the Hall process from /proc; "heap + native" is RssAnon, as Hall exposes no heap figure; ` +
-    'forward-auth p99 per window stands in for event-loop delay, which Hall does not expose)')
+    'forward-auth latency per window stands in for event-loop delay, which Hall does not expose; ' +
+    'the driver\'s own loop delay tells a slow client from a slow Hall)')
+  if (blamedOnMachine) {
+    console.log('note: forward-auth latency grew, but this driver\'s own event loop slowed as much: the machine was busy, ' +
+      'so the growth is not held against Hall; rerun on a quiet machine to judge it')
+  }
   if (o.hallErrors.count > 0) console.log(`Hall logged ${o.hallErrors.count} line(s) at error level or above, first:\n  ${o.hallErrors.first.join('\n  ')}`)
 
   const problems: string[] = []

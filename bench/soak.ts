@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { builtServiceProblem, spawnBuiltHall, type HallProcess } from './hall-process.js'
 import { cpuMicros, hasProcfs, openFds, rssBytes, statusBytes } from './proc.js'
@@ -123,9 +124,22 @@ async function main (): Promise<number> {
     fleet.startFlapping(2000, 6000)
     const pid = hall.pid
     const samples: Sample[] = []
+    const driverDelay = monitorEventLoopDelay({ resolution: 10 })
+    driverDelay.enable()
     const sample = (): void => {
       const window = tally.takeWindow()
-      samples.push({ atMs: Date.now(), rss: rssBytes(pid), anon: statusBytes(pid, 'RssAnon'), fds: openFds(pid), cpuUs: cpuMicros(pid), p50Ms: percentile(window, 50), p99Ms: percentile(window, 99), requests: window.length })
+      samples.push({
+        atMs: Date.now(),
+        rss: rssBytes(pid),
+        anon: statusBytes(pid, 'RssAnon'),
+        fds: openFds(pid),
+        cpuUs: cpuMicros(pid),
+        p50Ms: percentile(window, 50),
+        p99Ms: percentile(window, 99),
+        requests: window.length,
+        driverDelayMs: driverDelay.percentile(99) / 1e6
+      })
+      driverDelay.reset()
     }
     sample()
     const loops = [
@@ -150,6 +164,7 @@ async function main (): Promise<number> {
       }
     }
     clearInterval(sampler)
+    driverDelay.disable()
     // a last reading unless one was just taken: a sliver of a window would skew the CPU and latency figures
     if (Date.now() - samples.at(-1)!.atMs > sampleEveryMs / 2) sample()
     await Promise.all(loops)

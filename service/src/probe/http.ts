@@ -1,5 +1,8 @@
-import { Agent, request } from 'undici'
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { HealthCheck, StatusMatcher } from '../config/types.js'
+import { bodyContains, drainBody } from './http-body.js'
+import { createOriginSlots, type Release } from './origin-slots.js'
 import { reasonOfError, type CheckResult } from './result.js'
 
 export type HttpCheck = Extract<HealthCheck, { type: 'http' }>
@@ -11,6 +14,13 @@ export interface HttpProber {
 
 // health pages are small; a page that hides the marker past this is misconfigured, not slow
 const bodyScanLimit = 64 * 1024
+// at most two sockets per origin: a dead host probed every 500 ms cannot pile them up
+const socketsPerOrigin = 2
+// long enough to reuse a socket between 500 ms probes, short enough to notice a reboot
+const idleSocketMs = 1_000
+const headers = { 'user-agent': 'hall-probe', accept: '*/*' }
+
+type TlsMode = 'plain' | 'verified' | 'insecure'
 
 /** Whether a status passes the check. A 5xx never does, whatever the matcher says. */
 export function matchesStatus (matcher: StatusMatcher, status: number): boolean {
@@ -31,36 +41,29 @@ export function matchesStatus (matcher: StatusMatcher, status: number): boolean 
 }
 
 /**
- * HTTP checks through undici agents owned by this prober. undici sets the connect timeout per
- * agent, not per request, so there is one agent per (timeout, TLS mode): servers share a few
- * timeout values, and every phase of a probe stays within its own timeoutMs.
+ * HTTP checks over node:http, through keep-alive agents owned by this prober: one per TLS mode.
+ * The timeout is not an agent setting: each probe has one deadline for connect, headers and body.
+ * Redirects are not followed: a 3xx is the status the matcher judges.
  */
 export function createHttpProber (): HttpProber {
-  const agents = new Map<string, Agent>()
+  const agents = new Map<TlsMode, HttpAgent>()
+  const slots = createOriginSlots(socketsPerOrigin)
+  const inFlight = new Set<Promise<CheckResult>>()
   let closed = false
 
-  function agentFor (timeoutMs: number, insecureTls: boolean): Agent {
-    const key = `${insecureTls ? 'insecure' : 'verified'}:${timeoutMs}`
-    let agent = agents.get(key)
+  function agentFor (mode: TlsMode): HttpAgent {
+    let agent = agents.get(mode)
     if (agent === undefined) {
-      agent = new Agent({
-        // at most two sockets per origin: a dead host probed every 500 ms cannot pile them up
-        connections: 2,
-        pipelining: 1,
-        // long enough to reuse a socket between 500 ms probes, short enough to notice a reboot
-        keepAliveTimeout: 1_000,
-        keepAliveMaxTimeout: 1_000,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        // self-signed certificates are the norm on LAN servers, but only where the check says so
-        connect: insecureTls ? { timeout: timeoutMs, rejectUnauthorized: false } : { timeout: timeoutMs }
-      })
-      agents.set(key, agent)
+      // `timeout` closes a socket idle in the pool; a busy one is governed by the probe's deadline
+      const options = { keepAlive: true, maxSockets: socketsPerOrigin, maxFreeSockets: socketsPerOrigin, timeout: idleSocketMs }
+      // self-signed certificates are the norm on LAN servers, but only where the check says so
+      agent = mode === 'plain' ? new HttpAgent(options) : new HttpsAgent({ ...options, rejectUnauthorized: mode === 'verified' })
+      agents.set(mode, agent)
     }
     return agent
   }
 
-  async function probe (check: HttpCheck, timeoutMs: number, signal?: AbortSignal): Promise<CheckResult> {
+  async function run (check: HttpCheck, timeoutMs: number, signal?: AbortSignal): Promise<CheckResult> {
     const started = performance.now()
     let status: number | null = null
     const result = (ok: boolean, reason: CheckResult['reason']): CheckResult => ({
@@ -68,45 +71,52 @@ export function createHttpProber (): HttpProber {
     })
     if (closed) return result(false, 'error')
 
-    // one deadline for connect, headers and body together: undici's own headers and body timers
-    // tick about once a second, too coarse for a 300 ms probe. The caller's signal feeds it too,
-    // by listener rather than AbortSignal.any, which leaks on a long-lived parent in Node 20.
+    // one deadline for the wait for a socket, connect, headers and body together. The caller's
+    // signal feeds it too, by listener rather than AbortSignal.any, which leaks on a long-lived
+    // parent in Node 20.
     const deadline = new AbortController()
     const timer = setTimeout(() => deadline.abort(), timeoutMs)
     const onAbort = (): void => deadline.abort()
     signal?.addEventListener('abort', onAbort, { once: true })
     if (isAborted(signal)) deadline.abort()
+    const cutShort = (): CheckResult | null =>
+      isAborted(signal) ? result(false, 'error') : deadline.signal.aborted ? result(false, 'timeout') : null
     try {
-      const res = await request(check.url, {
-        method: 'GET',
-        dispatcher: agentFor(timeoutMs, check.insecureTls),
-        headers: { 'user-agent': 'hall-probe', accept: '*/*' },
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        signal: deadline.signal
-      })
-      status = res.statusCode
-      if (!matchesStatus(check.expectStatus, status) || check.expectBody === null) {
+      const url = new URL(check.url)
+      const mode: TlsMode = url.protocol === 'https:' ? (check.insecureTls ? 'insecure' : 'verified') : 'plain'
+      const release = await slots.acquire(`${mode} ${url.host}`, deadline.signal)
+      const res = await get(url, agentFor(mode), deadline.signal, release)
+      status = res.statusCode ?? null
+      const statusOk = status !== null && matchesStatus(check.expectStatus, status)
+      if (!statusOk || check.expectBody === null) {
         // read a small body so the socket can be reused; the verdict does not depend on it
-        await res.body.dump({ limit: bodyScanLimit }).catch(() => {})
-        return matchesStatus(check.expectStatus, status) ? result(true, null) : result(false, 'status')
+        await drainBody(res, bodyScanLimit)
+        return statusOk ? result(true, null) : result(false, 'status')
       }
-      return await bodyContains(res.body, check.expectBody) ? result(true, null) : result(false, 'body')
+      if (await bodyContains(res, check.expectBody, bodyScanLimit)) return result(true, null)
+      // a body cut off by the deadline or the caller is not a body without the marker
+      return cutShort() ?? result(false, 'body')
     } catch (err) {
-      if (isAborted(signal)) return result(false, 'error')
-      if (deadline.signal.aborted) return result(false, 'timeout')
-      return result(false, reasonOfError(err))
+      return cutShort() ?? result(false, reasonOfError(err))
     } finally {
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
     }
   }
 
+  function probe (check: HttpCheck, timeoutMs: number, signal?: AbortSignal): Promise<CheckResult> {
+    const running = run(check, timeoutMs, signal)
+    inFlight.add(running)
+    void running.finally(() => inFlight.delete(running))
+    return running
+  }
+
   async function close (): Promise<void> {
     closed = true
-    const open = [...agents.values()]
+    // like a graceful close: probes already running end by their own deadline at the latest
+    await Promise.allSettled([...inFlight])
+    for (const agent of agents.values()) agent.destroy()
     agents.clear()
-    await Promise.all(open.map(a => a.close()))
   }
 
   return { probe, close }
@@ -116,19 +126,24 @@ function isAborted (signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true
 }
 
-/** Looks for `needle` in the first 64 KiB, then stops reading: the stream is destroyed either way. */
-async function bodyContains (body: AsyncIterable<Buffer> & { destroy (): unknown }, needle: string): Promise<boolean> {
-  const wanted = Buffer.from(needle)
-  let seen = Buffer.alloc(0)
-  try {
-    for await (const chunk of body) {
-      // search the concatenation so a marker split across chunks is still found
-      seen = Buffer.concat([seen, chunk]).subarray(0, bodyScanLimit)
-      if (seen.includes(wanted)) return true
-      if (seen.length >= bodyScanLimit) return false
+/**
+ * One GET, resolved with the response head. The origin's slot is released when the request
+ * closes, after its socket went back to the agent's pool or was destroyed: the agent then always
+ * has a socket to give, and never queues a request of its own.
+ */
+function get (url: URL, agent: HttpAgent, signal: AbortSignal, release: Release): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    try {
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+      // `signal` destroys the request, and with it the response being read, at the deadline
+      const req = send(url, { agent, headers, signal })
+      req.on('close', release)
+      req.on('error', reject) // `on`, not `once`: a late second error must not go unhandled
+      req.once('response', resolve)
+      req.end()
+    } catch (err) {
+      release()
+      reject(err)
     }
-    return false
-  } finally {
-    body.destroy()
-  }
+  })
 }

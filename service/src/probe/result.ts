@@ -26,8 +26,8 @@ export interface ServerProbe {
 }
 
 /**
- * Maps a socket-level error to a reason. Node and undici both surface the OS errno as `code`;
- * undici sometimes wraps it, so the cause chain is followed a few levels.
+ * Maps a socket-level error to a reason: Node surfaces the OS errno as `code`, sometimes on a
+ * wrapped error, so the cause chain is followed a few levels.
  */
 export function reasonOfError (err: unknown): CheckReason {
   for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
@@ -39,9 +39,6 @@ export function reasonOfError (err: unknown): CheckReason {
       case 'EHOSTDOWN':
         return 'unreachable'
       case 'ETIMEDOUT':
-      case 'UND_ERR_CONNECT_TIMEOUT':
-      case 'UND_ERR_HEADERS_TIMEOUT':
-      case 'UND_ERR_BODY_TIMEOUT':
         return 'timeout'
     }
   }

@@ -45,6 +45,15 @@ const routes: RequestListener = (req, res) => {
     case '/late-marker': // the marker sits past the first 64 KiB
       res.end('x'.repeat(100 * 1024) + 'READY')
       break
+    case '/moved': // a redirect to a page that would pass: the probe must judge the 302 itself
+      res.writeHead(302, { location: '/ok' }).end()
+      break
+    case '/trickle': { // headers at once, then a body that dribbles and never holds the marker
+      res.write('x')
+      const drip = setInterval(() => res.write('x'), 20)
+      res.on('close', () => clearInterval(drip))
+      break
+    }
     case '/endless': { // a body that never ends: the probe must stop reading on its own
       const pump = (): void => { while (res.write('x'.repeat(16 * 1024))); }
       res.on('drain', pump)
@@ -161,4 +170,51 @@ test('http probe: a caller abort ends the probe early with reason error', async 
   const result = await setup(t).probe(check(`http://127.0.0.1:${port}/ok`), 2_000, controller.signal)
   assert.deepEqual([result.ok, result.reason], [false, 'error'])
   assert.ok(result.durationMs < 1_000)
+})
+
+test('http probe: a redirect is not followed, its status is judged', async t => {
+  const paths: string[] = []
+  const server = createHttpServer((req, res) => { paths.push(req.url ?? ''); routes(req, res) })
+  const port = await listen(t, server)
+  const result = await setup(t).probe(check(`http://127.0.0.1:${port}/moved`), 2_000)
+  assert.deepEqual([result.ok, result.alive, result.reason, result.status], [false, true, 'status', 302])
+  assert.deepEqual(paths, ['/moved'])
+})
+
+test('http probe: a body still arriving at the deadline is a timeout, not a missing marker', { timeout: 5_000 }, async t => {
+  const port = await listen(t, createHttpServer(routes))
+  const result = await setup(t).probe(check(`http://127.0.0.1:${port}/trickle`, undefined, 'READY'), 300)
+  assert.deepEqual([result.ok, result.alive, result.reason, result.status], [false, true, 'timeout', 200])
+  assert.ok(result.durationMs >= 250 && result.durationMs < 1_500, `took ${result.durationMs} ms`)
+})
+
+test('http probe: probes in a row share one keep-alive socket, closed after a second idle', { timeout: 5_000 }, async t => {
+  const server = createHttpServer(routes)
+  const closed: Promise<unknown>[] = []
+  server.on('connection', s => closed.push(once(s, 'close')))
+  const port = await listen(t, server)
+  const prober = setup(t)
+  for (let i = 0; i < 5; i++) assert.equal((await prober.probe(check(`http://127.0.0.1:${port}/ok`, undefined, 'ready'), 2_000)).ok, true)
+  assert.equal(closed.length, 1)
+  const idleSince = performance.now()
+  await closed[0] // the prober hangs up by itself: nothing else closes this socket
+  const idleMs = performance.now() - idleSince
+  assert.ok(idleMs >= 800 && idleMs < 3_000, `closed after ${idleMs} ms idle`)
+})
+
+test('http probe: a probe that times out waiting for one of the two sockets never opens one', { timeout: 5_000 }, async t => {
+  let connections = 0
+  const server = createNetServer(s => { connections++; s.on('error', () => {}).resume() })
+  const port = await listen(t, server)
+  const prober = setup(t)
+  const silent = check(`http://127.0.0.1:${port}/ok`)
+  const results = await Promise.all([
+    prober.probe(silent, 400), prober.probe(silent, 400), // hold both sockets
+    prober.probe(silent, 100), prober.probe(silent, 100) // give up in the queue
+  ])
+  assert.deepEqual(results.map(r => r.reason), ['timeout', 'timeout', 'timeout', 'timeout'])
+  assert.ok(results[2] !== undefined && results[2].durationMs < 350, `queued probe took ${results[2]?.durationMs} ms`)
+  // one more probe proves the slots were handed back, and lets any late socket show up first
+  assert.equal((await prober.probe(silent, 100)).reason, 'timeout')
+  assert.equal(connections, 3)
 })

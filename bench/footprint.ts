@@ -13,7 +13,7 @@ import { runWrk, type WrkResult } from './wrk.js'
  * What the built `hall serve` costs in memory on a small box: RSS at idle and after a load, start
  * to first answer, and which packages the process loaded, for each set of node flags given.
  *
- *   npm run build && npx tsx bench/footprint.ts [--runs 3] [--wrk-seconds 5] [--flags "--max-semi-space-size=1"]...
+ *   npm run build && npx tsx bench/footprint.ts [--runs 3] [--wrk-seconds 5] [--flags "--max-semi-space-size=1"]... [--skip-packages]
  *
  * Each run is a fresh process on 1000 domains / 100 servers (bench/fixture.ts), loopback only.
  * Without --flags: plain `node`, then `node --max-semi-space-size=1`.
@@ -39,7 +39,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     'wrk-seconds': { type: 'string', default: '5' },
     flags: { type: 'string', multiple: true },
-    packages: { type: 'boolean', default: true }
+    'skip-packages': { type: 'boolean', default: false }
   }
 })
 const runs = Math.min(10, Math.max(1, Number(values.runs)))
@@ -127,7 +127,7 @@ async function main (): Promise<void> {
       const m = (f: (r: RunResult) => number): number => median(results.map(f))
       console.log(`| ${flags.join(' ') || '(none)'} | ${m(r => r.firstAnswerMs).toFixed(0)} | ${mb(m(r => r.idleRss))} | ${mb(m(r => r.loadedRss))} | ${mb(m(r => r.peakRss))} | ${m(r => r.load.requestsPerSecond).toFixed(0)} | ${m(r => r.load.p99Ms).toFixed(2)} |`)
     }
-    if (values.packages) console.log(`packages loaded by serve: ${(await loadedPackages(configFile, host)).join(', ')}`)
+    if (values['skip-packages'] !== true) console.log(`packages loaded by serve: ${(await loadedPackages(configFile, host)).join(', ')}`)
   } finally {
     await health.close()
     rmSync(dir, { recursive: true, force: true })

@@ -1,9 +1,20 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-// ssh2 is CommonJS: Node sees `utils` only on the default export
-import ssh2, { Client, type ClientChannel } from 'ssh2'
+import { createRequire } from 'node:module'
+import type * as Ssh2 from 'ssh2'
+import type { ClientChannel } from 'ssh2'
 import type { RelayConfig } from '../config/types.js'
 import { HallError } from '../errors.js'
+
+const requireLazily = createRequire(import.meta.url)
+
+/**
+ * ssh2 and its crypto add about 20 MB to the process: required on the first relay command, so a
+ * Hall without relays never loads it. require() caches it from then on.
+ */
+function loadSsh2 (): typeof Ssh2 {
+  return requireLazily('ssh2') as typeof Ssh2
+}
 
 export interface SshCommandResult {
   exitCode: number | null
@@ -46,7 +57,7 @@ async function readKey (relay: RelayConfig): Promise<Buffer> {
   }
   // parse before connecting so a bad file is a key-file error, not a connection error;
   // ssh2's parse messages describe the format ("Unsupported key format"), never the bytes
-  const parsed = ssh2.utils.parseKey(key)
+  const parsed = loadSsh2().utils.parseKey(key)
   if (parsed instanceof Error) {
     throw new HallError('HALL_ERR_SSH_KEY_FILE', `cannot use private key file ${relay.privateKeyFile} for relay "${relay.name}": ${parsed.message}`, details)
   }
@@ -63,7 +74,7 @@ export async function runSshCommand (relay: RelayConfig, command: string, signal
   signal?.throwIfAborted()
   const target = `${relay.user}@${relay.host}:${relay.port} (relay "${relay.name}")`
   const started = performance.now()
-  const client = new Client()
+  const client = new (loadSsh2().Client)()
   let presented: string | null = null
   let hostKeyRefused = false
   // a poweroff may take the connection down before the exit status arrives: the caller must know the command started

@@ -1,5 +1,8 @@
-import { stringify } from 'yaml'
+import { createRequire } from 'node:module'
+import type * as Yaml from 'yaml'
 import type { DynamicConfig } from './render.js'
+
+const requireLazily = createRequire(import.meta.url)
 
 export interface YamlSource {
   /** The domains.json it came from, as the user named it. */
@@ -15,6 +18,9 @@ export function toTraefikYaml (dynamic: DynamicConfig, source: YamlSource): stri
     '# Change domains.json and run `hall render-traefik` again; Traefik reloads the directory by itself.',
     ''
   ].join('\n')
+  // required here, not imported: yaml adds over 10 MB to a process, and `serve` only needs it
+  // when HALL_TRAEFIK_DIR is set
+  const { stringify } = requireLazily('yaml') as typeof Yaml
   // lineWidth 0: a long router rule stays on one line; no aliases: every block reads on its own
   return header + stringify(dynamic, { lineWidth: 0, aliasDuplicateObjects: false })
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { access, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import net from 'node:net'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
@@ -28,6 +29,15 @@ function relay (overrides: Partial<RelayConfig> = {}): RelayConfig {
 }
 
 const exists = async (file: string): Promise<boolean> => await access(file).then(() => true, () => false)
+
+// first in the file: no command has run yet in this process
+test('ssh: ssh2 is loaded by the first command, not by importing the module', async () => {
+  const ssh2Loaded = (): boolean => Object.keys(createRequire(import.meta.url).cache)
+    .some(file => file.includes(`${path.sep}node_modules${path.sep}ssh2${path.sep}`))
+  assert.equal(ssh2Loaded(), false)
+  assert.equal((await runSshCommand(relay(), 'true')).exitCode, 0)
+  assert.equal(ssh2Loaded(), true)
+})
 
 test('ssh: runs the command and returns stdout, stderr and exit code 0', async () => {
   const result = await runSshCommand(relay(), 'echo hello; echo note >&2')

@@ -61,6 +61,17 @@ export const errorTable = {
   HALL_ERR_SHUTDOWN_REFUSED: { status: 409, message: 'the shutdown was refused' },
   // a request arriving during a graceful stop: the proxy should retry, nothing is broken
   HALL_ERR_SHUTTING_DOWN: { status: 503, message: 'Hall is shutting down' },
+
+  // the admin (/admin) and its accounts; outside HALL_ADMIN_ALLOW the answer gives no hint at all
+  HALL_ERR_ADMIN_NOT_ALLOWED: { status: 403, message: 'forbidden' },
+  HALL_ERR_ADMIN_LOGIN_REQUIRED: { status: 401, message: 'log in first' },
+  HALL_ERR_ADMIN_FORBIDDEN: { status: 403, message: 'this account may only look, not change anything' },
+  HALL_ERR_ADMIN_CSRF: { status: 403, message: 'the form is out of date or did not come from Hall: reload the page and try again' },
+  HALL_ERR_ADMIN_LOGIN_LOCKED: { status: 429, message: 'too many failed logins: try again later' },
+  HALL_ERR_ACCOUNT_NAME_INVALID: { status: 400, message: 'invalid account name' },
+  HALL_ERR_ACCOUNT_NAME_TAKEN: { status: 409, message: 'an account with that name already exists' },
+  HALL_ERR_ACCOUNT_PASSWORD_WEAK: { status: 400, message: 'the password is too short' },
+  HALL_ERR_ACCOUNT_UNKNOWN: { status: 404, message: 'no such account' },
   HALL_ERR_INTERNAL: internal
 } as const satisfies Record<`HALL_ERR_${string}`, ErrorSpec>
 

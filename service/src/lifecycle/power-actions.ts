@@ -24,6 +24,14 @@ export interface PowerActionsDeps {
 type Slot = 'wake' | 'shutdown'
 
 /**
+ * Wake records whose packet or command is on its way, per power layer (the waker a fleet's
+ * supervisors share; each graph builds its own). A hot reload restores a wake from its record
+ * while the retired supervisor is still sending it, and that send reports to the new one: sending
+ * it again then would be a second burst or a second relay command. A restarted Hall starts empty.
+ */
+const sendsUnderWay = new WeakMap<Waker, Set<number>>()
+
+/**
  * The slow side of a supervisor: the wake (packet or relay command), the busy check and the
  * shutdown command, each run beside the lifecycle and reporting back as an event that names its
  * action by `requestedAt`, so a late answer never touches a newer action.
@@ -31,6 +39,10 @@ type Slot = 'wake' | 'shutdown'
 export function createPowerActions (deps: PowerActionsDeps) {
   const { server, clock, store, log } = deps
   const controllers: Record<Slot, AbortController | null> = { wake: null, shutdown: null }
+  const underWay = sendsUnderWay.get(deps.waker) ?? new Set<number>()
+  sendsUnderWay.set(deps.waker, underWay)
+  /** What this supervisor's own sends hold in `underWay`: a hard stop hands none of them on. */
+  const mine = new Set<number>()
 
   async function run (slot: Slot, work: (signal: AbortSignal) => Promise<void>, failed: (err: unknown) => void): Promise<void> {
     const controller = new AbortController()
@@ -47,20 +59,32 @@ export function createPowerActions (deps: PowerActionsDeps) {
 
   const gone = (signal: AbortSignal): boolean => deps.isStopped() || signal.aborted
 
+  async function sendAndRecord (wakeId: number | null, requestedAt: number, signal: AbortSignal): Promise<void> {
+    // before the first packet: from here on, a crash leaves a relay command counted as started
+    // (never run twice) and a burst not recorded as sent (sent again in full: restore.ts)
+    if (wakeId !== null) deps.guarded(() => store.wakes.markSending(wakeId, clock.now()), 'wake sending')
+    const report = await deps.waker.wake(server, signal)
+    if (deps.isStopped()) return
+    // written even when the wake ended meanwhile (a burst is let finish, see cancel): the row says what left
+    log.info({ server: server.name, wakeId, method: report.method, packets: report.packetsSent, ms: report.durationMs }, 'wake sent')
+    if (wakeId !== null) {
+      deps.guarded(() => store.wakes.markSent(wakeId, { at: clock.now(), packetsSent: report.packetsSent, exitCode: report.exitCode, stderr: report.stderr }), 'wake sent')
+    }
+    if (!signal.aborted) deps.dispatch({ kind: 'wake-sent', requestedAt })
+  }
+
   return {
     sendWake (requestedAt: number): Promise<void> {
       return run('wake', async (signal) => {
-        const startedId = deps.current().wakeId
-        // before the first packet: after a crash from here on, the wake counts as sent
-        if (startedId !== null) deps.guarded(() => store.wakes.markSending(startedId, clock.now()), 'wake sending')
-        const report = await deps.waker.wake(server, signal)
-        if (gone(signal)) return
-        const { state, wakeId } = deps.current()
-        log.info({ server: server.name, wakeId, method: report.method, packets: report.packetsSent, ms: report.durationMs }, 'wake sent')
-        if (wakeId !== null && state.wake?.requestedAt === requestedAt) {
-          deps.guarded(() => store.wakes.markSent(wakeId, { at: clock.now(), packetsSent: report.packetsSent, exitCode: report.exitCode, stderr: report.stderr }), 'wake sent')
+        // this wake's row, written before this tick (or restored): a newer wake never gets its stamps
+        const wakeId = deps.current().wakeId
+        if (wakeId !== null && underWay.has(wakeId)) return // still going out from before a hot reload
+        if (wakeId !== null) { underWay.add(wakeId); mine.add(wakeId) }
+        try {
+          await sendAndRecord(wakeId, requestedAt, signal)
+        } finally {
+          if (wakeId !== null && mine.delete(wakeId)) underWay.delete(wakeId)
         }
-        deps.dispatch({ kind: 'wake-sent', requestedAt })
       }, (err) => {
         const { code, message, exitCode, stderr } = failure(err, 'HALL_ERR_WAKE_SEND')
         const { state, wakeId } = deps.current()
@@ -99,8 +123,16 @@ export function createPowerActions (deps: PowerActionsDeps) {
 
     /** The action in that slot is no longer wanted (its wake finished, its shutdown was called off). */
     cancel (slot: Slot): void {
+      // a magic-packet burst is over within 200 ms and harmless: cut short, its row would stay
+      // unsent and the server might miss its last copies. Only a stopping Hall cuts it.
+      if (slot === 'wake' && server.wake.method === 'udp' && !deps.isStopped()) return
       controllers[slot]?.abort()
       controllers[slot] = null
+      // stopped, not retired: what it was sending reports to no one, so whoever restores it sends it again
+      if (slot === 'wake' && deps.isStopped()) {
+        for (const id of mine) underWay.delete(id)
+        mine.clear()
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
+import { assertNever } from '../assert-never.js'
 import type { ServerConfig } from '../config/types.js'
-import { shutdownTriggers, wakeMethods, wakeTriggers } from '../ports/power-records.js'
-import type { LifecycleLog, LifecycleStore } from './ports.js'
+import { shutdownTriggers, wakeMethods, wakeTriggers, type WakeMethod } from '../ports/power-records.js'
+import type { LifecycleLog, LifecycleStore, StoredWake } from './ports.js'
 import { FAILED_PROBES_BEFORE_DOWN } from './probe-steps.js'
 import { initialState, phases, type ServerState } from './states.js'
 
@@ -16,11 +17,11 @@ export interface Restored {
 }
 
 /**
- * Where a supervisor starts after Hall restarts. A wake still within its timeout is resumed as it
- * was, so no second packet is sent; a shutdown whose command ran is waited on as before; a server
- * last seen serving is believed to still be serving until one probe says otherwise, so live traffic
- * is not sent to the waiting page meanwhile, and its idle countdown goes on from where it was.
- * Anything else starts UNKNOWN and the first probe decides.
+ * Where a supervisor starts after Hall restarts. A wake still within its timeout is resumed on its
+ * own record, sent again only when mustResend says so; a shutdown whose command ran is waited on
+ * as before; a server last seen serving is believed to still be serving until one probe says
+ * otherwise, so live traffic is not sent to the waiting page meanwhile, and its idle countdown
+ * goes on from where it was. Anything else starts UNKNOWN and the first probe decides.
  */
 export function restoreState (server: ServerConfig, store: LifecycleStore, now: number, log: LifecycleLog): Restored {
   const persisted = store.serverStates.loadAll().get(server.name)
@@ -35,7 +36,7 @@ export function restoreState (server: ServerConfig, store: LifecycleStore, now: 
     autoWakeNotBefore: persisted?.autoWakeNotBefore ?? null,
     shutdownSuspended: persisted?.shutdownSuspended ?? false
   }
-  const wake = resumeWake(server, store, initial, now, check)
+  const wake = resumeWake(server, store, initial, now, check, log)
   // both in flight cannot happen in one run of Hall; if the records say so, the wake wins
   const shutdown = resumeShutdown(server, store, initial, now, wake === null, check)
   if (wake !== null) return wake
@@ -66,7 +67,7 @@ function checker (server: ServerConfig, log: LifecycleLog): Check {
   }
 }
 
-function resumeWake (server: ServerConfig, store: LifecycleStore, initial: ServerState, now: number, check: Check): Restored | null {
+function resumeWake (server: ServerConfig, store: LifecycleStore, initial: ServerState, now: number, check: Check, log: LifecycleLog): Restored | null {
   let resumed: Restored | null = null
   // newest first: if several were left pending, the latest is the one a user is waiting on
   const pending = store.wakes.pending().filter(w => w.server === server.name).sort((a, b) => b.requestedAt - a.requestedAt)
@@ -79,11 +80,12 @@ function resumeWake (server: ServerConfig, store: LifecycleStore, initial: Serve
     } else if (trigger === null || method === null) {
       store.wakes.finish(wake.id, { outcome: 'cancelled', at: now, errorMessage: 'its record could not be read back after a restart' })
     } else if (resumed === null) {
+      const resend = mustResend(method, wake)
+      if (resend && wake.sendStartedAt !== null) log.info({ server: server.name, wakeId: wake.id }, 'wake cut short by a restart: its magic packets are sent again')
       resumed = {
         wakeId: wake.id,
         shutdownId: null,
-        // started before the crash counts as sent: a second burst is worse than trusting the deadline
-        resend: wake.sendStartedAt === null && wake.sentAt === null && method !== 'none',
+        resend,
         state: {
           ...initial,
           phase: wake.aliveAt === null ? 'WAKING' : 'BOOTING',
@@ -97,6 +99,21 @@ function resumeWake (server: ServerConfig, store: LifecycleStore, initial: Serve
     }
   }
   return resumed
+}
+
+/**
+ * Whether a resumed wake is sent again. A burst of magic packets is harmless to repeat, so one
+ * not recorded as sent (Hall died before, between or just after its packets) is sent again in
+ * full. A relay command that had started counts as sent: it may not be idempotent, and its
+ * deadline still bounds the wait.
+ */
+function mustResend (method: WakeMethod, wake: Pick<StoredWake, 'sendStartedAt' | 'sentAt'>): boolean {
+  switch (method) {
+    case 'udp': return wake.sentAt === null
+    case 'ssh': return wake.sendStartedAt === null && wake.sentAt === null
+    case 'none': return false // an external boot: nothing to send
+    default: return assertNever(method)
+  }
 }
 
 function resumeShutdown (server: ServerConfig, store: LifecycleStore, initial: ServerState, now: number, allowed: boolean, check: Check): Restored | null {

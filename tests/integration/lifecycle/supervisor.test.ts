@@ -16,6 +16,12 @@ const server = parseConfig(JSON.stringify({
   servers: { lab: { ip: '127.0.0.1', mac: '02:00:00:00:00:07', wake_timeout_seconds: 30, probe_interval_seconds: 10 } },
   domains: { 'app.hall.test': { server: 'lab', upstream: 'http://127.0.0.1:9' } }
 })).servers.get('lab')!
+/** The same server woken by a command on a relay. */
+const relayWoken = parseConfig(JSON.stringify({
+  relays: { lan: { host: '127.0.0.1', user: 'hall', private_key_file: '/nonexistent', host_key_sha256: 'insecure-accept-any' } },
+  servers: { lab: { ip: '127.0.0.1', mac: '02:00:00:00:00:07', wake: { method: 'ssh', relay: 'lan' }, wake_timeout_seconds: 30, probe_interval_seconds: 10 } },
+  domains: { 'app.hall.test': { server: 'lab', upstream: 'http://127.0.0.1:9' } }
+})).servers.get('lab')!
 
 /** A supervisor over a real SQLite file, driven by a fake clock; the machine's answers are scripted. */
 interface HarnessOptions {
@@ -24,9 +30,11 @@ interface HarnessOptions {
   /** The store as the supervisor sees it: lets a test make one write fail. */
   storeSeenBySupervisor?: (store: HallStore) => HallStore
   waker?: Waker
+  /** Another config for the server (default: woken by UDP). */
+  config?: typeof server
 }
 
-function harness (t: TestContext, { history, storeSeenBySupervisor, waker }: HarnessOptions = {}) {
+function harness (t: TestContext, { history, storeSeenBySupervisor, waker, config }: HarnessOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hall-sup-'))
   const store: HallStore = openHallStore(join(dir, 'hall.db'))
   t.after(() => { store.close(); rmSync(dir, { recursive: true, force: true }) })
@@ -34,7 +42,7 @@ function harness (t: TestContext, { history, storeSeenBySupervisor, waker }: Har
   history?.(store, clock.now())
   const machine = { alive: false, ready: false, probes: 0, wakes: 0 }
   const supervisor = createSupervisor({
-    server,
+    server: config ?? server,
     clock,
     store: storeSeenBySupervisor?.(store) ?? store,
     log: silent,
@@ -182,6 +190,7 @@ test('a database that refuses a write loses that record, not the wake or its dea
 test('a relay command still running when the server comes up is cancelled', async (t) => {
   let relaySignal: AbortSignal | undefined
   const { supervisor, machine, advance } = harness(t, {
+    config: relayWoken,
     // a relay that never exits on its own
     waker: { wake: async (_server, signal) => { relaySignal = signal; return await new Promise<WakeReport>(() => {}) } }
   })

@@ -172,7 +172,23 @@ function json (list: string[] | null): string | null {
 function toRecord ({ hash: _hash, ...row }: ApiKeyRow): ApiKeyRecord {
   return {
     ...row,
-    servers: row.servers === null ? null : JSON.parse(row.servers) as string[],
-    actions: row.actions === null ? null : JSON.parse(row.actions) as ApiKeyAction[]
+    servers: row.servers === null ? null : storedList(row.servers, (s): s is string => SERVER_NAME_FORMAT.test(s)),
+    actions: row.actions === null ? null : storedList(row.actions, (a): a is ApiKeyAction => (apiKeyActions as readonly string[]).includes(a))
   }
+}
+
+/**
+ * A scope list as stored (JSON text; SQL NULL alone means "every"). Checked, not cast: text that
+ * is not a list of known items (damaged, edited by hand) reads as an empty list, so the key can
+ * do nothing rather than everything.
+ */
+function storedList<T extends string> (text: string, known: (item: string) => item is T): T[] {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return []
+  }
+  if (!Array.isArray(parsed) || !parsed.every((item): item is T => typeof item === 'string' && known(item))) return []
+  return parsed
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { createApiKeys, describeRefusal, parseApiKeyScopes } from '../../../service/src/store/api-keys.js'
+import { createApiKeys, describeRefusal, isInScope, parseApiKeyScopes } from '../../../service/src/store/api-keys.js'
 import { openStore } from '../../../service/src/store/db.js'
 import { isHallError } from '../../../service/src/errors.js'
 import { tempDatabase } from '../../helpers/temp-database.js'
@@ -126,4 +126,30 @@ test('scopes come back from the database as they went in', (t) => {
   const { key } = keys.create({ name: 'x', ...parseApiKeyScopes('lab', 'wake'), now: NOW })
   const verdict = keys.verify(key)
   assert.deepEqual(verdict.ok ? [verdict.key.servers, verdict.key.actions] : null, [['lab'], ['wake']])
+})
+
+test('a damaged scope list in the database reads as no access at all, never as every server or every action', (t) => {
+  const db = tempDatabase(t)
+  const keys = createApiKeys(db)
+  const cases = [
+    { name: 'not JSON', stored: '[erp' },
+    { name: 'JSON null', stored: 'null' },
+    { name: 'an object', stored: '{"0":"erp"}' },
+    { name: 'a string', stored: '"erp"' },
+    { name: 'a number in the list', stored: '["erp",7]' },
+    { name: 'not a name', stored: '["erp","../x"]' }
+  ]
+  for (const [i, c] of cases.entries()) {
+    const { key } = keys.create({ name: `k${i}`, servers: ['erp'], actions: ['wake'], now: NOW })
+    db.prepare('UPDATE api_keys SET servers = ?, actions = ? WHERE name = ?').run(c.stored, c.stored.replace('erp', 'wake'), `k${i}`)
+    const verdict = keys.verify(key)
+    assert.ok(verdict.ok, c.name)
+    assert.deepEqual([verdict.key.servers, verdict.key.actions], [[], []], c.name)
+    assert.equal(isInScope(verdict.key, 'erp', 'wake'), false, c.name)
+  }
+  const { key } = keys.create({ name: 'unknown-action', servers: null, actions: ['wake'], now: NOW })
+  db.prepare('UPDATE api_keys SET actions = ? WHERE name = ?').run('["wake","reboot"]', 'unknown-action')
+  const verdict = keys.verify(key)
+  assert.ok(verdict.ok)
+  assert.deepEqual([verdict.key.servers, verdict.key.actions], [null, []])
 })

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import { httpStatusOf, type ErrorCode } from '../../errors.js'
+import { boundedMemo } from '../bounded-memo.js'
 import { errorBody } from '../error-answer.js'
 import type { Decision } from './decide.js'
 
@@ -35,9 +36,13 @@ export function answerUntrustedProxy (res: ServerResponse): void {
 export function answerDecision (res: ServerResponse, d: Decision, dialect: Dialect): void {
   switch (d.kind) {
     case 'pass':
-      return send(res, 200, ['x-hall-server', d.server], '')
+      res.writeHead(200, passHeaders(d.server))
+      res.end()
+      return
     case 'redirect':
-      return send(res, dialect === 'nginx' ? 401 : 302, ['location', d.location], '')
+      res.writeHead(dialect === 'nginx' ? 401 : 302, ['cache-control', 'no-store', 'content-length', '0', 'location', d.location])
+      res.end()
+      return
     case 'unavailable':
       return send(res, 503, ['retry-after', String(d.retryAfterSeconds)],
         JSON.stringify({ domain: d.domain, state: d.state, retry_after_seconds: d.retryAfterSeconds }))
@@ -53,6 +58,9 @@ export function answerDecision (res: ServerResponse, d: Decision, dialect: Diale
     }
   }
 }
+
+// the most frequent answer of all: its headers are built once per server, not per request
+const passHeaders = boundedMemo(4096, server => headersFor('', ['x-hall-server', server]))
 
 function fixedError (code: ErrorCode, options: { message?: string, headers?: string[] } = {}): FixedAnswer {
   const body = JSON.stringify(errorBody(code, options.message))

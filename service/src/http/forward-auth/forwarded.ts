@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import { boundedMemo } from '../bounded-memo.js'
 import { formatAuthority, parseAuthority } from './authority.js'
 
 /** What the proxy tells Hall about the request it is holding (Traefik forwardAuth, Caddy forward_auth). */
@@ -16,9 +17,13 @@ export interface ForwardedRequest {
   readonly isWebsocket: boolean
 }
 
+/** A proxy sends the same few hosts over and over: each is parsed once (bounded, see bounded-memo.ts). */
+const HOST_CACHE_LIMIT = 4096
+const parseForwardedHost = boundedMemo(HOST_CACHE_LIMIT, parseAuthority)
+
 /** Pure and total: odd or hostile headers give a sane value, never an exception. */
 export function readForwarded (headers: IncomingHttpHeaders): ForwardedRequest {
-  const authority = parseAuthority(firstListed(headers['x-forwarded-host'])?.trim() ?? '')
+  const authority = parseForwardedHost(firstListed(headers['x-forwarded-host'])?.trim() ?? '')
   const proto = firstListed(headers['x-forwarded-proto'])?.trim().toLowerCase()
   const uri = percentEncodeHighBytes(first(headers['x-forwarded-uri']) ?? '/')
   return {
@@ -47,11 +52,14 @@ function firstListed (value: string | string[] | undefined): string | undefined 
   return comma === -1 ? text : text!.slice(0, comma)
 }
 
+const highByte = /[\x80-\xff]/
+
 /**
  * Node hands header values over as latin1, one character per byte: a client that sent "/café" as
  * raw UTF-8 arrives here as "/cafÃ©". Escaping each of those bytes gives back exactly what was
  * sent, "/caf%C3%A9", where reading them as characters would encode them twice.
  */
 function percentEncodeHighBytes (uri: string): string {
+  if (!highByte.test(uri)) return uri // the usual case: an ASCII path, left as it is
   return uri.replace(/[\x80-\xff]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }

@@ -1,6 +1,7 @@
 import type { DomainConfig } from '../../config/types.js'
 import { isBrowserNavigation } from './browser-navigation.js'
 import type { ForwardedRequest } from './forwarded.js'
+import { boundedMemo } from '../bounded-memo.js'
 
 /** Why a request may not wake its server; recorded (rate-limited) so a refused wake can be explained. */
 export type RefusalReason = 'crawler' | 'monitor' | 'housekeeping-path' | 'ignored-user-agent' | 'not-a-browser-navigation' | 'wake-on-never'
@@ -23,6 +24,11 @@ const monitors = /uptime|pingdom|statuscake|site24x7|better ?stack|betteruptime|
 // Browsers fetch these by themselves, with no person asking for the page.
 const housekeepingPaths = new Set(['/favicon.ico', '/robots.txt', '/apple-touch-icon.png', '/apple-touch-icon-precomposed.png'])
 
+/** Distinct User-Agents are few in practice: each runs the two long patterns once, not per request. */
+const USER_AGENT_CACHE_LIMIT = 4096
+const agentClass = boundedMemo(USER_AGENT_CACHE_LIMIT, (ua): 'monitor' | 'crawler' | null =>
+  monitors.test(ua) ? 'monitor' : crawlers.test(ua) ? 'crawler' : null)
+
 const ignored = (refusal: RefusalReason): RequestRule => ({ wakes: false, counts: false, refusal })
 const counted = (refusal: RefusalReason | null): RequestRule => ({ wakes: refusal === null, counts: true, refusal })
 
@@ -34,8 +40,8 @@ export function requestRule (domain: DomainConfig, req: ForwardedRequest): Reque
   if (housekeepingPaths.has(pathOf(req.uri))) return ignored('housekeeping-path')
   const ua = req.userAgent.length > MAX_USER_AGENT_MATCHED ? req.userAgent.slice(0, MAX_USER_AGENT_MATCHED) : req.userAgent
   if (domain.ignoreUserAgents.some(pattern => pattern.test(ua))) return ignored('ignored-user-agent')
-  if (monitors.test(ua)) return ignored('monitor')
-  if (crawlers.test(ua)) return ignored('crawler')
+  const known = agentClass(ua)
+  if (known !== null) return ignored(known)
   switch (domain.wakeOn) {
     case 'any': return counted(null)
     case 'never': return counted('wake-on-never')

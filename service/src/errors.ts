@@ -21,6 +21,8 @@ export const errorTable = {
   HALL_ERR_ENV_INVALID: internal,
   HALL_ERR_STORE_OPEN: internal,
   HALL_ERR_STORE_MIGRATION: internal,
+  // another process has the database: a second Hall (refused at start), or a lock that keeps Hall's queued writes out
+  HALL_ERR_STORE_IN_USE: internal,
   HALL_ERR_HTTP_LISTEN: internal,
 
   // wakes and shutdowns: recorded on the wake or shutdown (the status JSON shows its own summary)

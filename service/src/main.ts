@@ -18,7 +18,7 @@ import { writeDynamicDir } from './traefik/write-dir.js'
 import { toTraefikYaml } from './traefik/yaml.js'
 import { watchConfigFile, type ConfigWatcher } from './config/watch.js'
 import { createProber } from './probe/server.js'
-import { openHallStore, powerHistory, pruneOlderThan, type HallStore } from './store/index.js'
+import { openHallStore, powerHistory, type HallStore } from './store/index.js'
 
 /** History older than this is pruned; checked hourly, beside everything else. */
 const KEEP_HISTORY_MS = 90 * 24 * 3600_000
@@ -57,7 +57,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   const config = loaded.config
   // refused now rather than served as a 500 to Traefik later (a domain that is Hall's own host...)
   renderTraefik(config, env.publicUrl)
-  const store = openHallStore(env.dbFile)
+  const store = openHallStore(env.dbFile, { clock, log })
   const prober = createProber()
   const fleet = createFleet({ config, clock, prober, waker: options.waker ?? createWaker(), shutdowner: options.shutdowner ?? createShutdowner(), store, log })
   // the file provider's YAML follows every good config, so Traefik and Hall never disagree on domains
@@ -82,11 +82,10 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   const app = buildApp({ fleet, history: powerHistory(store), clock, log, publicUrl: env.publicUrl, trustedProxies: env.trustedProxies, version, apiKeys: store.apiKeys })
 
   const prune = (): void => {
-    try {
-      pruneOlderThan(store.db, clock.now() - KEEP_HISTORY_MS)
-    } catch (err) {
-      log.error({ err }, 'could not prune old history') // a busy or full disk must not stop the gateway
-    }
+    // in small batches beside the requests; a locked database postpones it to the next round
+    store.prune(clock.now() - KEEP_HISTORY_MS).catch((err: unknown) => {
+      log.error({ err }, 'could not prune old history') // a full disk must not stop the gateway
+    })
   }
   prune()
   const pruneTimer = setInterval(prune, PRUNE_EVERY_MS).unref()

@@ -15,9 +15,9 @@ export interface ServerRecordsDeps {
 }
 
 export interface ServerRecords {
-  /** The record of the wake in flight, when it could be written. */
+  /** The record of the wake in flight; null only if the store refused to begin one. */
   wakeId (): number | null
-  /** The record of the shutdown in flight, when it could be written. */
+  /** The record of the shutdown in flight; null only if the store refused to begin one. */
   shutdownId (): number | null
   /** `send` false: a boot Hall did not cause, recorded as an external one. */
   beginWake (trigger: WakeTrigger, send: boolean, now: number): void
@@ -34,7 +34,9 @@ export interface ServerRecords {
 
 /**
  * What a supervisor writes down: one server's wakes, shutdowns, transitions, events and saved
- * state. Each method may throw (a locked or full database): the supervisor catches it per effect.
+ * state. None of it waits: the store hands out a new wake's or shutdown's id at once and queues
+ * its writes while another process holds the database. A method that throws all the same is
+ * caught by the supervisor per effect.
  */
 export function createServerRecords (deps: ServerRecordsDeps): ServerRecords {
   const { server, store, log } = deps
@@ -55,7 +57,7 @@ export function createServerRecords (deps: ServerRecordsDeps): ServerRecords {
     wakeId: () => wakeId,
     shutdownId: () => shutdownId,
     beginWake (trigger, send, now) {
-      wakeId = null // until the new one is written: never the previous wake's
+      wakeId = null // should begin() throw: never the previous wake's
       wakeId = store.wakes.begin({ server: server.name, trigger, method: send ? server.wake.method : 'none', requestedAt: now })
       if (!send) store.events.record({ at: now, level: 'info', server: server.name, kind: 'external-boot', message: 'server came up without a wake from Hall' })
     },

@@ -3,6 +3,7 @@ import path from 'node:path'
 import type Database from 'better-sqlite3'
 import { assertNever } from '../assert-never.js'
 import { HallError } from '../errors.js'
+import { directWrites, type Writes } from './write-queue.js'
 
 export const apiKeyActions = ['wake', 'shutdown'] as const
 export type ApiKeyAction = typeof apiKeyActions[number]
@@ -58,7 +59,8 @@ type ApiKeyRow = Omit<ApiKeyRecord, 'servers' | 'actions'> & { servers: string |
 const columns = `id, name, prefix, hash, servers, actions, created_at AS createdAt,
   last_used_at AS lastUsedAt, revoked_at AS revokedAt`
 
-export function createApiKeys (db: Database.Database): ApiKeys {
+/** `writes`: Hall's write queue for touch(); the CLI, which may wait for the lock, writes at once. */
+export function createApiKeys (db: Database.Database, writes: Writes = directWrites): ApiKeys {
   const insert = db.prepare<[string, string, string, string | null, string | null, number]>(
     'INSERT INTO api_keys (name, prefix, hash, servers, actions, created_at) VALUES (?, ?, ?, ?, ?, ?)')
   const selectByPrefix = db.prepare<[string], ApiKeyRow>(`SELECT ${columns} FROM api_keys WHERE prefix = ?`)
@@ -101,7 +103,8 @@ export function createApiKeys (db: Database.Database): ApiKeys {
       return { ok: true, key: toRecord(row) }
     },
     touch (id, at) {
-      updateUsed.run(at, id)
+      // one row per key: only the last use matters
+      writes.run('api_keys.touch', () => updateUsed.run(at, id), `api_keys ${id}`)
     },
     list () {
       return selectAll.all().map(toRecord)

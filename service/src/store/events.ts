@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { directWrites, type Writes } from './write-queue.js'
 
 export type EventLevel = 'info' | 'warn' | 'error'
 
@@ -31,7 +32,7 @@ export interface Events {
 
 type EventRow = Omit<EventRecord, 'details'> & { details: string | null }
 
-export function createEvents (db: Database.Database): Events {
+export function createEvents (db: Database.Database, writes: Writes = directWrites): Events {
   const insert = db.prepare(`
     INSERT INTO events (at, level, server, kind, message, details) VALUES (?, ?, ?, ?, ?, ?)`)
   const columns = 'id, at, level, server, kind, message, details'
@@ -43,7 +44,7 @@ export function createEvents (db: Database.Database): Events {
   return {
     record (e) {
       const details = e.details === undefined ? null : JSON.stringify(e.details)
-      insert.run(e.at, e.level, e.server, e.kind, e.message, details)
+      writes.run('events.record', () => insert.run(e.at, e.level, e.server, e.kind, e.message, details))
     },
     recent (limit, server) {
       const rows = server === undefined ? selectAll.all(limit) : selectServer.all(server, limit)

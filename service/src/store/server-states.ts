@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3'
+import { upToDate } from './up-to-date.js'
+import { directWrites, type Writes } from './write-queue.js'
 
 /** What survives a restart of Hall, one row per server. */
 export interface PersistedServerState {
@@ -21,12 +23,13 @@ export interface PersistedServerState {
 interface Row extends Omit<PersistedServerState, 'shutdownSuspended'> { shutdownSuspended: number }
 
 export interface ServerStates {
+  /** Throws HALL_ERR_STORE_IN_USE while Hall's own writes wait for another process's lock: it would read the past. */
   loadAll (): Map<string, PersistedServerState>
   save (s: PersistedServerState): void
   remove (server: string): void
 }
 
-export function createServerStates (db: Database.Database): ServerStates {
+export function createServerStates (db: Database.Database, writes: Writes = directWrites): ServerStates {
   const selectAll = db.prepare<[], Row>(`
     SELECT server, phase, since, wake_id AS wakeId, last_activity_at AS lastActivityAt,
       idle_from AS idleFrom, shutdown_id AS shutdownId, pending_wake AS pendingWake,
@@ -48,13 +51,16 @@ export function createServerStates (db: Database.Database): ServerStates {
 
   return {
     loadAll () {
+      upToDate(writes, 'the saved server states')
       return new Map(selectAll.all().map(r => [r.server, { ...r, shutdownSuspended: r.shutdownSuspended !== 0 }]))
     },
+    // one row per server: only its last content matters, so a queued save is replaced, not queued twice
     save (s) {
-      upsert.run({ ...s, shutdownSuspended: s.shutdownSuspended ? 1 : 0 })
+      const row = { ...s, shutdownSuspended: s.shutdownSuspended ? 1 : 0 }
+      writes.run('server_state.save', () => upsert.run(row), `server_state ${s.server}`)
     },
     remove (server) {
-      del.run(server)
+      writes.run('server_state.remove', () => del.run(server), `server_state ${server}`)
     }
   }
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { directWrites, type Writes } from './write-queue.js'
 
 export interface TransitionInput { server: string, from: string, to: string, at: number, reason: string }
 export interface TransitionRecord extends TransitionInput { id: number }
@@ -9,7 +10,7 @@ export interface Transitions {
   recent (server: string, limit: number): TransitionRecord[]
 }
 
-export function createTransitions (db: Database.Database): Transitions {
+export function createTransitions (db: Database.Database, writes: Writes = directWrites): Transitions {
   const insert = db.prepare<[TransitionInput]>(`
     INSERT INTO transitions (server, from_phase, to_phase, at, reason) VALUES (@server, @from, @to, @at, @reason)`)
   // id breaks ties: two transitions in the same millisecond keep their order
@@ -19,7 +20,7 @@ export function createTransitions (db: Database.Database): Transitions {
 
   return {
     record (t) {
-      insert.run(t)
+      writes.run('transitions.record', () => insert.run(t))
     },
     recent (server, limit) {
       return selectRecent.all(server, limit)

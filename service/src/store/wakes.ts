@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3'
 import type { WakeFinalOutcome, WakeMethod, WakeOutcome, WakeTrigger } from '../ports/power-records.js'
+import { idAllocator } from './allocated-ids.js'
 import { truncateUtf8 } from './truncate.js'
+import { upToDate } from './up-to-date.js'
+import { directWrites, type Writes } from './write-queue.js'
 
 /**
  * One wake attempt, one row: each timestamp is null until that step happened. trigger, method and
@@ -31,7 +34,7 @@ export interface WakeSent { at: number, packetsSent: number, exitCode: number | 
 export interface WakeFinish { outcome: WakeFinalOutcome, at: number, errorCode?: string, errorMessage?: string }
 
 export interface Wakes {
-  /** Returns the new wake's id; its outcome is 'pending' until finish(). */
+  /** Returns the new wake's id at once, its row may be written later; its outcome is 'pending' until finish(). */
   begin (w: WakeStart): number
   markSending (id: number, at: number): void
   markSent (id: number, s: WakeSent): void
@@ -42,7 +45,7 @@ export interface Wakes {
   finish (id: number, f: WakeFinish): void
   get (id: number): WakeRecord | null
   latest (server: string): WakeRecord | null
-  /** Wakes still in flight, any server, oldest first. */
+  /** Wakes still in flight, any server, oldest first. Throws HALL_ERR_STORE_IN_USE while Hall's own writes wait for the lock. */
   pending (): WakeRecord[]
   /** Newest first. */
   recent (server: string, limit: number): WakeRecord[]
@@ -56,9 +59,10 @@ const columns = `id, server, trigger, method, requested_at AS requestedAt, send_
   packets_sent AS packetsSent, exit_code AS exitCode, stderr, alive_at AS aliveAt, running_at AS runningAt,
   finished_at AS finishedAt, outcome, error_code AS errorCode, error_message AS errorMessage`
 
-export function createWakes (db: Database.Database): Wakes {
-  const insert = db.prepare<[WakeStart]>(`
-    INSERT INTO wakes (server, trigger, method, requested_at) VALUES (@server, @trigger, @method, @requestedAt)`)
+export function createWakes (db: Database.Database, writes: Writes = directWrites): Wakes {
+  const nextId = idAllocator(db, 'wakes')
+  const insert = db.prepare<[WakeStart & { id: number }]>(`
+    INSERT INTO wakes (id, server, trigger, method, requested_at) VALUES (@id, @server, @trigger, @method, @requestedAt)`)
   const updateSending = db.prepare<[number, number]>('UPDATE wakes SET send_started_at = ? WHERE id = ?')
   const updateSent = db.prepare<[number, number, number | null, string | null, number]>(
     'UPDATE wakes SET sent_at = ?, packets_sent = ?, exit_code = ?, stderr = ? WHERE id = ?')
@@ -83,22 +87,25 @@ export function createWakes (db: Database.Database): Wakes {
 
   return {
     begin (w) {
-      return Number(insert.run(w).lastInsertRowid)
+      const row = { id: nextId(), server: w.server, trigger: w.trigger, method: w.method, requestedAt: w.requestedAt }
+      writes.run('wakes.begin', () => insert.run(row))
+      return row.id
     },
     markSending (id, at) {
-      updateSending.run(at, id)
+      writes.run('wakes.markSending', () => updateSending.run(at, id))
     },
     markSent (id, s) {
-      updateSent.run(s.at, s.packetsSent, s.exitCode, s.stderr === null ? null : truncateUtf8(s.stderr), id)
+      const stderr = s.stderr === null ? null : truncateUtf8(s.stderr)
+      writes.run('wakes.markSent', () => updateSent.run(s.at, s.packetsSent, s.exitCode, stderr, id))
     },
     markAlive (id, at) {
-      updateAlive.run(at, id)
+      writes.run('wakes.markAlive', () => updateAlive.run(at, id))
     },
     markRunning (id, at) {
-      updateRunning.run(at, id)
+      writes.run('wakes.markRunning', () => updateRunning.run(at, id))
     },
     finish (id, f) {
-      updateFinish.run(f.outcome, f.at, f.errorCode ?? null, f.errorMessage ?? null, id)
+      writes.run('wakes.finish', () => updateFinish.run(f.outcome, f.at, f.errorCode ?? null, f.errorMessage ?? null, id))
     },
     get (id) {
       return selectById.get(id) ?? null
@@ -107,6 +114,7 @@ export function createWakes (db: Database.Database): Wakes {
       return selectRecent.get(server, 1) ?? null
     },
     pending () {
+      upToDate(writes, 'the wakes in flight')
       return selectPending.all()
     },
     recent (server, limit) {

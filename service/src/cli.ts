@@ -9,6 +9,7 @@ import { renderTraefikCommand } from './cli/render-traefik.js'
 import { apikeyCommand } from './cli/apikey.js'
 import { shutdownCommand } from './cli/shutdown.js'
 import { statusCommand } from './cli/status.js'
+import { userCommand } from './cli/user.js'
 import { UsageError } from './cli/usage-error.js'
 import { wakeCommand } from './cli/wake.js'
 import { HallError, isHallError } from './errors.js'
@@ -19,7 +20,8 @@ const USAGE = `Usage: hall <command> [options]
 Commands:
   serve                 run Hall (settings from the environment or .env: HALL_CONFIG, HALL_DB,
                         HALL_HOST, HALL_PORT, HALL_PUBLIC_URL, HALL_LOG_LEVEL,
-                        HALL_TRUSTED_PROXIES, HALL_TRAEFIK_DIR); SIGHUP re-reads HALL_CONFIG
+                        HALL_TRUSTED_PROXIES, HALL_TRAEFIK_DIR, HALL_ADMIN_ALLOW,
+                        HALL_SESSION_SECRET); SIGHUP re-reads HALL_CONFIG
   demo                  run Hall with a simulated sleeping server on loopback, and a small
                         proxy playing Traefik's part on http://app.localhost:8081/
   validate [file]       check a domains.json (default: $HALL_CONFIG or ./domains.json)
@@ -36,6 +38,14 @@ Commands:
                         make an API key (in HALL_DB), printed once; default: every server and action
   apikey list           keys with their scopes, creation and last use (never the key itself)
   apikey revoke NAME    refuse that key from now on
+  user add NAME [--role admin|viewer]
+                        make an admin account (in HALL_DB); the password is asked for without
+                        echo, or read from stdin's first line when stdin is not a terminal;
+                        12 characters at least; default role: admin for the first account,
+                        viewer after
+  user passwd NAME      set a new password (asked for the same way); ends the account's sessions
+  user list             accounts, roles, creation and last login (never a password or its hash)
+  user remove NAME      remove an account and end its sessions
   --help                this text
 `
 
@@ -74,7 +84,8 @@ const commands: Record<string, Command> = {
   status: statusCommand,
   wake: wakeCommand,
   shutdown: shutdownCommand,
-  apikey: apikeyCommand
+  apikey: apikeyCommand,
+  user: userCommand
 }
 
 /** Without a file argument, a missing file is the one HALL_CONFIG names (or its default): say so. */

@@ -5,8 +5,12 @@ import { parseCidr, type Cidr } from './cidr.js'
 
 /** Loopback: Traefik on the same machine (compose.yaml runs both on the host's network). */
 export const DEFAULT_TRUSTED_PROXIES = '127.0.0.0/8,::1/128'
+/** Loopback and the private ranges: the LAN, where the admin is used. */
+export const DEFAULT_ADMIN_ALLOW = '127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7'
+/** HMAC-SHA256 keys shorter than its 32-byte output weaken it. */
+export const MIN_SESSION_SECRET_BYTES = 32
 
-const cidrList = z.string().default(DEFAULT_TRUSTED_PROXIES).transform((text, ctx) => {
+const cidrList = (defaultList: string) => z.string().default(defaultList).transform((text, ctx) => {
   const cidrs: Cidr[] = []
   for (const item of text.split(',').map(s => s.trim()).filter(s => s !== '')) {
     const cidr = parseCidr(item)
@@ -27,8 +31,12 @@ const envSchema = z.object({
   // read by the CLI only: where the running Hall is, and the key for wake/shutdown
   HALL_URL: z.url({ protocol: /^https?$/ }).optional(),
   HALL_API_KEY: z.string().min(1).optional(),
-  HALL_TRUSTED_PROXIES: cidrList,
-  HALL_TRAEFIK_DIR: z.string().min(1).optional()
+  HALL_TRUSTED_PROXIES: cidrList(DEFAULT_TRUSTED_PROXIES),
+  HALL_TRAEFIK_DIR: z.string().min(1).optional(),
+  HALL_ADMIN_ALLOW: cidrList(DEFAULT_ADMIN_ALLOW),
+  // counted in bytes, not characters: the HMAC key is the UTF-8 text
+  HALL_SESSION_SECRET: z.string().refine(s => Buffer.byteLength(s, 'utf8') >= MIN_SESSION_SECRET_BYTES,
+    { message: `${MIN_SESSION_SECRET_BYTES} bytes at least` }).optional()
 })
 
 export interface HallEnv {
@@ -49,6 +57,10 @@ export interface HallEnv {
   readonly apiKey: string | null
   /** Where the running service keeps Traefik's file-provider YAML current (start and every reload); null: it does not. */
   readonly traefikDir: string | null
+  /** Client addresses that may reach /admin (the TCP peer, or a trusted proxy's right-most X-Forwarded-For). */
+  readonly adminAllow: readonly Cidr[]
+  /** Signs the admin's session cookies; null: Hall generates one and keeps it in the database. */
+  readonly sessionSecret: string | null
 }
 
 /** What each variable is for and what a valid value looks like: the error says this, not zod's words. */
@@ -62,7 +74,9 @@ const expected: Record<keyof z.input<typeof envSchema>, string> = {
   HALL_URL: 'where the CLI reaches the running Hall: an http(s) URL such as http://127.0.0.1:8080',
   HALL_API_KEY: 'the API key the CLI sends for wake and shutdown (from hall apikey create)',
   HALL_TRUSTED_PROXIES: 'the proxies whose X-Forwarded-* headers Hall believes: comma-separated CIDRs such as 127.0.0.0/8,::1/128',
-  HALL_TRAEFIK_DIR: 'the folder Hall writes Traefik\'s dynamic config to, such as /etc/traefik/dynamic'
+  HALL_TRAEFIK_DIR: 'the folder Hall writes Traefik\'s dynamic config to, such as /etc/traefik/dynamic',
+  HALL_ADMIN_ALLOW: `the client addresses that may open /admin: comma-separated CIDRs such as 192.168.1.0/24,127.0.0.1 (default: ${DEFAULT_ADMIN_ALLOW})`,
+  HALL_SESSION_SECRET: `the key that signs admin session cookies: at least ${MIN_SESSION_SECRET_BYTES} bytes, such as the output of openssl rand -base64 48 (unset: Hall makes one and keeps it in its database)`
 }
 
 export function readEnv (source: NodeJS.ProcessEnv = process.env, dotenvFile?: string): HallEnv {
@@ -72,7 +86,9 @@ export function readEnv (source: NodeJS.ProcessEnv = process.env, dotenvFile?: s
     const lines = parsed.error.issues.map(i => {
       const name = String(i.path[0]) as keyof typeof expected
       const detail = i.code === 'custom' ? ` (${i.message})` : ''
-      return `${name}=${JSON.stringify(source[name] ?? '')} is not valid${detail}. It is ${expected[name]}`
+      // a secret is never echoed back, not even into an error message
+      const shown = name === 'HALL_SESSION_SECRET' ? `(${Buffer.byteLength(source[name] ?? '', 'utf8')} bytes)` : JSON.stringify(source[name] ?? '')
+      return `${name}=${shown} is not valid${detail}. It is ${expected[name]}`
     })
     throw new HallError('HALL_ERR_ENV_INVALID', `invalid environment:\n  ${lines.join('\n  ')}`)
   }
@@ -89,6 +105,8 @@ export function readEnv (source: NodeJS.ProcessEnv = process.env, dotenvFile?: s
     trustedProxies: e.HALL_TRUSTED_PROXIES,
     hallUrl: e.HALL_URL ?? null,
     apiKey: e.HALL_API_KEY ?? null,
-    traefikDir: e.HALL_TRAEFIK_DIR ?? null
+    traefikDir: e.HALL_TRAEFIK_DIR ?? null,
+    adminAllow: e.HALL_ADMIN_ALLOW,
+    sessionSecret: e.HALL_SESSION_SECRET ?? null
   })
 }

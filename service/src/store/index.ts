@@ -9,6 +9,10 @@ import { createActivity, type Activity } from './activity.js'
 import { createShutdowns, type Shutdowns } from './shutdowns.js'
 import { createApiKeys, type ApiKeys } from './api-keys.js'
 import { pruneOlderThan, type PruneResult } from './prune.js'
+import { createAccounts, type Accounts } from './accounts.js'
+import { createSessions, type Sessions } from './sessions.js'
+import { createSettings, type Settings } from './settings.js'
+import { createRequestedBy, type RequestedBy } from './requested-by.js'
 import { createWriteQueue, isBusy, type StoreLog, type WriteQueue } from './write-queue.js'
 
 export type { PersistedServerState, ServerStates } from './server-states.js'
@@ -20,6 +24,10 @@ export type { ShutdownRecord, Shutdowns } from './shutdowns.js'
 export { apiKeyActions, isInScope, parseApiKeyScopes, type ApiKeyAction, type ApiKeyRecord, type ApiKeyScopes, type ApiKeys } from './api-keys.js'
 export { pruneOlderThan, type PruneCounts, type PruneResult } from './prune.js'
 export type { StoreLog, WriteQueue } from './write-queue.js'
+export type { AccountRecord, AccountRole, AccountWithHash, Accounts } from './accounts.js'
+export type { SessionRecord, SessionStart, Sessions } from './sessions.js'
+export type { Settings } from './settings.js'
+export type { RequestedBy } from './requested-by.js'
 
 /** How long close() gives another process to let go of the lock before the writes still queued are lost. */
 export const CLOSE_WAIT_MS = 1_000
@@ -35,6 +43,11 @@ export interface HallStore {
   events: Events
   activity: Activity
   apiKeys: ApiKeys
+  /** The admin's accounts, their sessions, Hall's own settings, and who asked for a manual wake or shutdown. */
+  accounts: Accounts
+  sessions: Sessions
+  settings: Settings
+  requestedBy: RequestedBy
   /** Deletes history older than `cutoffMs` in small batches, beside the requests; see prune.ts. */
   prune (cutoffMs: number): Promise<PruneResult>
   /** Writes what is queued (waiting up to CLOSE_WAIT_MS for another process's lock), then closes. */
@@ -78,6 +91,10 @@ export function openHallStore (file: string, options: HallStoreOptions = {}): Ha
     events: createEvents(db, writes),
     activity: createActivity(db, writes),
     apiKeys: createApiKeys(db, writes),
+    accounts: createAccounts(db, writes),
+    sessions: createSessions(db, writes),
+    settings: createSettings(db, writes),
+    requestedBy: createRequestedBy(db, writes),
     prune: async (cutoffMs) => await pruneOlderThan(db, cutoffMs, { writes }),
     close () {
       if (!db.open) return // closing twice (shutdown hook and test cleanup) is harmless

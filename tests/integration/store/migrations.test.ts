@@ -8,7 +8,7 @@ import { isHallError } from '../../../service/src/errors.js'
 import { phases } from '../../../service/src/lifecycle/states.js'
 import { shutdownOutcomes, shutdownTriggers, wakeMethods, wakeOutcomes, wakeTriggers } from '../../../service/src/ports/power-records.js'
 import { openStore } from '../../../service/src/store/db.js'
-import { migrations } from '../../../service/src/store/migrations.js'
+import { latestVersion, migrations } from '../../../service/src/store/migrations.js'
 import { createWakes } from '../../../service/src/store/wakes.js'
 
 const t0 = 1_700_000_000_000
@@ -75,9 +75,12 @@ test('migration 3 keeps every row, index and id of a version-2 database', (t) =>
   const expectedIndexes = indexes(before)
   const db = migrateFile(t, before)
 
-  assert.equal(db.pragma('user_version', { simple: true }), 3)
-  assert.deepEqual(rows(db), expected)
-  assert.deepEqual(indexes(db), expectedIndexes)
+  assert.equal(db.pragma('user_version', { simple: true }), latestVersion)
+  // migration 4 adds requested_by to wakes and shutdowns: null for every row made before it
+  const withRequestedBy = (list: unknown[]): unknown[] => list.map(r => ({ ...(r as object), requested_by: null }))
+  assert.deepEqual(rows(db), { ...expected, wakes: withRequestedBy(expected.wakes!), shutdowns: withRequestedBy(expected.shutdowns!) })
+  // migration 4 adds the sessions' index
+  assert.deepEqual(indexes(db), [...expectedIndexes, 'sessions_user_id'].sort())
   assert.deepEqual(db.pragma('foreign_key_check'), [])
   // AUTOINCREMENT still remembers the pruned wake 4
   const next = createWakes(db).begin({ server: 'lab', trigger: 'request', method: 'udp', requestedAt: t0 + 800 })

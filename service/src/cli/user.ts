@@ -1,0 +1,128 @@
+import { userInfo } from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { readEnv } from '../config/env.js'
+import { HallError, isHallError } from '../errors.js'
+import { checkAccountName, checkPassword, createAccounts, isAccountRole, type AccountRole, type Accounts } from '../store/accounts.js'
+import { openStore } from '../store/db.js'
+import { createEvents, type Events } from '../store/events.js'
+import { hashPasswordSync } from '../store/password-hash.js'
+import { formatAgo, formatDateTime, renderTable } from './format.js'
+import { readNewPassword } from './read-password.js'
+import { UsageError } from './usage-error.js'
+
+/**
+ * `hall user add|passwd|list|remove`: the admin's accounts, on the database (HALL_DB) directly,
+ * so the first account can be made before Hall first runs. A running Hall sees a change within
+ * seconds: a new password or a removed account ends that account's sessions there too.
+ */
+export async function userCommand (args: string[]): Promise<number> {
+  const [sub, ...rest] = args
+  const run = sub === undefined ? undefined : subcommands[sub]
+  if (run === undefined) throw new UsageError(sub === undefined ? 'user needs a subcommand: add, passwd, list or remove' : `unknown user subcommand "${sub}"`)
+  return await run(rest)
+}
+
+const subcommands: Record<string, (args: string[]) => Promise<number>> = {
+  async add (args) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { role: { type: 'string' } }, strict: true })
+    const name = oneName(positionals, 'user add takes one account name: hall user add NAME [--role admin|viewer]')
+    if (values.role !== undefined && !isAccountRole(values.role)) throw new UsageError(`--role must be admin or viewer, not "${values.role}"`)
+    const dbFile = readEnv().dbFile
+    // the first account must be able to do everything; later ones see and change nothing unless told
+    const role: AccountRole = values.role as AccountRole | undefined ?? (withStore(dbFile, ({ accounts }) => accounts.count()) === 0 ? 'admin' : 'viewer')
+    const passwordHash = hashPasswordSync(await newPassword())
+    withStore(dbFile, ({ accounts, events }) => {
+      asUsage(() => accounts.add({ name, role, passwordHash, now: Date.now() }))
+      record(events, 'account-added', `account "${name}" (${role}) added from the command line`, { name, role })
+    })
+    process.stdout.write(`added account "${name}" (${role}) in ${path.resolve(dbFile)}: log in at HALL_PUBLIC_URL/admin\n`)
+    return 0
+  },
+  async passwd (args) {
+    const { positionals } = parseArgs({ args, allowPositionals: true, options: {}, strict: true })
+    const name = oneName(positionals, 'user passwd takes one account name')
+    const dbFile = readEnv().dbFile
+    withStore(dbFile, ({ accounts }) => { if (accounts.find(name) === null) throw unknown(name) })
+    const passwordHash = hashPasswordSync(await newPassword())
+    withStore(dbFile, ({ accounts, events }) => {
+      if (!accounts.setPasswordHash(name, passwordHash, Date.now())) throw unknown(name)
+      record(events, 'account-password-changed', `password of "${name}" changed from the command line: its sessions are ended`, { name })
+    })
+    process.stdout.write(`changed the password of "${name}": its sessions are ended\n`)
+    return 0
+  },
+  async list (args) {
+    parseArgs({ args, options: {}, strict: true })
+    const records = withStore(readEnv().dbFile, ({ accounts }) => accounts.list())
+    if (records.length === 0) {
+      process.stdout.write('no accounts (make the first one with: hall user add NAME)\n')
+      return 0
+    }
+    const now = Date.now()
+    process.stdout.write(renderTable(['NAME', 'ROLE', 'CREATED', 'PASSWORD SET', 'LAST LOGIN'], records.map(a => [
+      a.name, a.role, formatDateTime(a.createdAt), formatDateTime(a.passwordChangedAt), a.lastLoginAt === null ? 'never' : formatAgo(a.lastLoginAt, now)
+    ])))
+    return 0
+  },
+  async remove (args) {
+    const { positionals } = parseArgs({ args, allowPositionals: true, options: {}, strict: true })
+    const name = oneName(positionals, 'user remove takes one account name')
+    withStore(readEnv().dbFile, ({ accounts, events }) => {
+      if (!accounts.remove(name)) throw unknown(name)
+      record(events, 'account-removed', `account "${name}" removed from the command line`, { name })
+    })
+    process.stdout.write(`removed account "${name}" and its sessions\n`)
+    return 0
+  }
+}
+
+function oneName (positionals: string[], usage: string): string {
+  const name = positionals[0]
+  if (name === undefined || positionals.length > 1) throw new UsageError(usage)
+  asUsage(() => checkAccountName(name))
+  return name
+}
+
+async function newPassword (): Promise<string> {
+  const password = await readNewPassword()
+  asUsage(() => checkPassword(password))
+  return password
+}
+
+function unknown (name: string): HallError {
+  return new HallError('HALL_ERR_ACCOUNT_UNKNOWN', `no account named "${name}" (see hall user list)`)
+}
+
+/** The event log says who changed an account: here, the shell user on the machine. */
+function record (events: Events, kind: string, message: string, details: { name: string, role?: AccountRole }): void {
+  events.record({ at: Date.now(), level: 'info', server: null, kind, message, details: { ...details, account: null, address: 'local', by: `${shellUser()} (hall user)` } })
+}
+
+function shellUser (): string {
+  try {
+    return userInfo().username
+  } catch {
+    return 'unknown' // a container user with no passwd entry
+  }
+}
+
+/** Opened once the arguments and the password are known good, closed at once: the running Hall shares the file. */
+function withStore<T> (dbFile: string, fn: (s: { accounts: Accounts, events: Events }) => T): T {
+  const db = openStore(dbFile)
+  try {
+    return db.transaction(() => fn({ accounts: createAccounts(db), events: createEvents(db) }))()
+  } finally {
+    db.close()
+  }
+}
+
+/** A bad name, a taken name or a short password is a bad argument: the message and exit 2. */
+function asUsage<T> (fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    if (isHallError(err) && /^HALL_ERR_ACCOUNT_(NAME_INVALID|NAME_TAKEN|PASSWORD_WEAK)$/.test(err.code)) throw new UsageError(err.message, false)
+    throw err
+  }
+}

@@ -19,6 +19,7 @@ import { toTraefikYaml } from './traefik/yaml.js'
 import { watchConfigFile, type ConfigWatcher } from './config/watch.js'
 import { createProber } from './probe/server.js'
 import { openHallStore, powerHistory, type HallStore } from './store/index.js'
+import { lockDatabase } from './store/instance-lock.js'
 
 /** History older than this is pruned; checked hourly, beside everything else. */
 const KEEP_HISTORY_MS = 90 * 24 * 3600_000
@@ -57,7 +58,15 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   const config = loaded.config
   // refused now rather than served as a 500 to Traefik later (a domain that is Hall's own host...)
   renderTraefik(config, env.publicUrl)
-  const store = openHallStore(env.dbFile, { clock, log })
+  // one Hall per database, taken before the store opens: a second one stops here, naming the first
+  const instance = await lockDatabase(env.dbFile)
+  let store: HallStore
+  try {
+    store = openHallStore(env.dbFile, { clock, log })
+  } catch (err) {
+    await instance.release()
+    throw err
+  }
   const prober = createProber()
   const fleet = createFleet({ config, clock, prober, waker: options.waker ?? createWaker(), shutdowner: options.shutdowner ?? createShutdowner(), store, log })
   // the file provider's YAML follows every good config, so Traefik and Hall never disagree on domains
@@ -104,11 +113,14 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
     fleet.stop()
     await prober.close()
     store.close()
+    await instance.release()
     const reason = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'the port is already in use' : (err as Error).message
     throw new HallError('HALL_ERR_HTTP_LISTEN', `cannot listen on ${env.host}:${env.port}: ${reason}`, undefined, err)
   }
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : env.port
+  const url = `http://${env.host.includes(':') ? `[${env.host}]` : env.host}:${port}`
+  instance.announce(url)
   log.info({ servers: config.servers.size, domains: config.domains.size, port, db: env.dbFile }, 'hall started')
   logConfigWarnings(log, loaded.warnings)
 
@@ -117,7 +129,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
     fleet,
     store,
     log,
-    url: `http://${env.host.includes(':') ? `[${env.host}]` : env.host}:${port}`,
+    url,
     reload: (why) => reloader.reload(why),
     async close () {
       clearInterval(pruneTimer)
@@ -126,6 +138,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
       fleet.stop()
       await prober.close()
       store.close()
+      await instance.release()
     }
   }
 }

@@ -162,3 +162,6 @@ export const messages: Readonly<Record<Lang, Messages>> = {
 // Shared with the browser script, which fills the same templates: values must already be safe
 // for where the result goes.
 export { fill } from './public/waiting-display.js'
+
+// The admin pages' strings, in the same two languages: one table per language beside their views.
+export { adminMessages, type AdminMessages } from './admin/views/strings.js'

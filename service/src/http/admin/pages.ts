@@ -1,0 +1,37 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { Clock } from '../../clock.js'
+import type { Fleet } from '../../lifecycle/fleet.js'
+import type { HistoryReader } from '../../store/history.js'
+import type { ApiKeys } from '../../store/index.js'
+import type { PowerHistory } from '../status-view.js'
+import { assetRoutes } from './assets.js'
+import { acceptForms } from './form-body.js'
+import { liveCardRoutes } from './live.js'
+import { overviewRoutes } from './routes/overview.js'
+import type { AccountDirectory } from './session-types.js'
+
+export interface AdminPageDeps {
+  readonly fleet: Fleet
+  /** In memory (recent-power-history.ts): the cards read it on every update. */
+  readonly history: PowerHistory
+  /** The server and event pages' read-only queries (store/history.ts). */
+  readonly db: HistoryReader
+  readonly apiKeys: ApiKeys
+  readonly accounts: AccountDirectory
+  readonly clock: Clock
+  /** Writes what a person changed to the event log, with their account and address. */
+  readonly audit: (kind: string, message: string, req: FastifyRequest, details?: object) => void
+}
+
+/**
+ * The admin's pages, registered with prefix '/admin' inside the auth scope: by the time a
+ * handler runs, `req.account` is set, the client is on the allow-list and a POST carried a good
+ * CSRF token. Each change still checks the role: a viewer's POST is 403 HALL_ERR_ADMIN_FORBIDDEN.
+ */
+export const adminPageRoutes: FastifyPluginAsync<AdminPageDeps> = async (app, deps) => {
+  const startedAt = deps.clock.now()
+  acceptForms(app)
+  assetRoutes(app)
+  overviewRoutes(app, deps, startedAt)
+  liveCardRoutes(app, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt })
+}

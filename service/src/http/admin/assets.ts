@@ -20,6 +20,8 @@ export function loadAdminAssets (): ReadonlyMap<string, Asset> {
     own('admin.css', css),
     own('card-display.js', js),
     own('overview.js', js),
+    own('server-charts.js', js),
+    own('chart-data.js', js),
     vendored('uPlot.esm.js', 'uplot/dist/uPlot.esm.js', js),
     vendored('uPlot.min.css', 'uplot/dist/uPlot.min.css', css)
   ])

@@ -8,6 +8,7 @@ import { assetRoutes } from './assets.js'
 import { acceptForms } from './form-body.js'
 import { liveCardRoutes } from './live.js'
 import { overviewRoutes } from './routes/overview.js'
+import { serverRoutes } from './routes/server.js'
 import type { AccountDirectory } from './session-types.js'
 
 export interface AdminPageDeps {
@@ -34,4 +35,5 @@ export const adminPageRoutes: FastifyPluginAsync<AdminPageDeps> = async (app, de
   assetRoutes(app)
   overviewRoutes(app, deps, startedAt)
   liveCardRoutes(app, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt })
+  serverRoutes(app, deps)
 }

@@ -1,0 +1,4 @@
+// Types of chart-data.js, which browsers load as it is.
+export function timelineSeries (segments: number[][]): [number[], number[]]
+export function stacked (rows: number[][]): number[][]
+export function histogram (samples: number[]): [number[], number[]]

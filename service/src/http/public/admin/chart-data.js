@@ -1,0 +1,35 @@
+// The numbers server-charts.js hands uPlot, worked out from the page's JSON: plain functions
+// with no DOM and no chart library, so Node tests them as the browser runs them.
+
+/** Stepped series for a timeline: each segment's start, then the last one's end, at its phase. */
+export function timelineSeries (segments) {
+  const xs = []
+  const ys = []
+  for (const s of segments) { xs.push(s[0]); ys.push(s[2]) }
+  const last = segments[segments.length - 1]
+  if (last) { xs.push(last[1]); ys.push(last[2]) }
+  return [xs, ys]
+}
+
+/** Running totals, so bars drawn tallest first read as one stacked bar per day. */
+export function stacked (rows) {
+  const out = []
+  let sum = null
+  for (const row of rows) {
+    sum = sum === null ? row.slice() : sum.map(function (v, i) { return v + row[i] })
+    out.push(sum)
+  }
+  return out
+}
+
+/** About ten equal bins over the samples (seconds): [centres, counts]. */
+export function histogram (samples) {
+  if (samples.length === 0) return [[], []]
+  const min = Math.min.apply(null, samples)
+  const max = Math.max.apply(null, samples)
+  const width = Math.max(1, Math.ceil((max - min) / 10))
+  const bins = Math.floor((max - min) / width) + 1
+  const counts = new Array(bins).fill(0)
+  for (const s of samples) counts[Math.floor((s - min) / width)]++
+  return [counts.map(function (_c, i) { return min + width * (i + 0.5) }), counts]
+}

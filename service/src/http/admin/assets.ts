@@ -22,6 +22,7 @@ export function loadAdminAssets (): ReadonlyMap<string, Asset> {
     own('overview.js', js),
     own('server-charts.js', js),
     own('chart-data.js', js),
+    own('events-tail.js', js),
     vendored('uPlot.esm.js', 'uplot/dist/uPlot.esm.js', js),
     vendored('uPlot.min.css', 'uplot/dist/uPlot.min.css', css)
   ])

@@ -7,6 +7,7 @@ import type { PowerHistory } from '../status-view.js'
 import { assetRoutes } from './assets.js'
 import { acceptForms } from './form-body.js'
 import { liveCardRoutes } from './live.js'
+import { eventRoutes } from './routes/events.js'
 import { overviewRoutes } from './routes/overview.js'
 import { serverRoutes } from './routes/server.js'
 import type { AccountDirectory } from './session-types.js'
@@ -36,4 +37,5 @@ export const adminPageRoutes: FastifyPluginAsync<AdminPageDeps> = async (app, de
   overviewRoutes(app, deps, startedAt)
   liveCardRoutes(app, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt })
   serverRoutes(app, deps)
+  eventRoutes(app, deps)
 }

@@ -8,6 +8,7 @@ import { assetRoutes } from './assets.js'
 import { acceptForms } from './form-body.js'
 import { liveCardRoutes } from './live.js'
 import { eventRoutes } from './routes/events.js'
+import { keyRoutes } from './routes/keys.js'
 import { overviewRoutes } from './routes/overview.js'
 import { serverRoutes } from './routes/server.js'
 import type { AccountDirectory } from './session-types.js'
@@ -38,4 +39,5 @@ export const adminPageRoutes: FastifyPluginAsync<AdminPageDeps> = async (app, de
   liveCardRoutes(app, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt })
   serverRoutes(app, deps)
   eventRoutes(app, deps)
+  keyRoutes(app, deps)
 }

@@ -7,6 +7,7 @@ import type { PowerHistory } from '../status-view.js'
 import { assetRoutes } from './assets.js'
 import { acceptForms } from './form-body.js'
 import { liveCardRoutes } from './live.js'
+import { accountRoutes } from './routes/accounts.js'
 import { eventRoutes } from './routes/events.js'
 import { keyRoutes } from './routes/keys.js'
 import { overviewRoutes } from './routes/overview.js'
@@ -40,4 +41,5 @@ export const adminPageRoutes: FastifyPluginAsync<AdminPageDeps> = async (app, de
   serverRoutes(app, deps)
   eventRoutes(app, deps)
   keyRoutes(app, deps)
+  accountRoutes(app, deps)
 }

@@ -57,7 +57,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   const loaded = options.config === undefined ? loadConfig(env.configFile) : { config: options.config, warnings: [] }
   const config = loaded.config
   // refused now rather than served as a 500 to Traefik later (a domain that is Hall's own host...)
-  renderTraefik(config, env.publicUrl)
+  renderTraefik(config, env.publicUrl, env.adminAllow)
   // one Hall per database, taken before the store opens: a second one stops here, naming the first
   const instance = await lockDatabase(env.dbFile)
   let store: HallStore
@@ -72,11 +72,11 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   // the file provider's YAML follows every good config, so Traefik and Hall never disagree on domains
   const writeTraefik = (current: HallConfig): void => {
     if (env.traefikDir === null) return
-    const text = toTraefikYaml(renderTraefik(current, env.publicUrl), { configFile: env.configFile, publicUrl: env.publicUrl })
+    const text = toTraefikYaml(renderTraefik(current, env.publicUrl, env.adminAllow), { configFile: env.configFile, publicUrl: env.publicUrl })
     const result = writeDynamicDir(env.traefikDir, text)
     log.info({ file: result.file, changed: result.changed }, 'traefik dynamic config written')
   }
-  const renderable = (candidate: HallConfig): void => { renderTraefik(candidate, env.publicUrl) }
+  const renderable = (candidate: HallConfig): void => { renderTraefik(candidate, env.publicUrl, env.adminAllow) }
   const reloader = createReloader({ file: env.configFile, fleet, events: store.events, log, now: () => clock.now(), validate: renderable, onApplied: writeTraefik })
   const onSighup = (): void => { reloader.reload('SIGHUP') }
   let watcher: ConfigWatcher | null = null
@@ -88,7 +88,8 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
     process.off('SIGHUP', onSighup)
     watcher?.close()
   }
-  const app = buildApp({ fleet, history: powerHistory(store), clock, log, publicUrl: env.publicUrl, trustedProxies: env.trustedProxies, version, apiKeys: store.apiKeys })
+  const admin = { store, adminAllow: env.adminAllow, sessionSecret: env.sessionSecret }
+  const app = buildApp({ fleet, history: powerHistory(store), clock, log, publicUrl: env.publicUrl, trustedProxies: env.trustedProxies, version, apiKeys: store.apiKeys, admin })
 
   const prune = (): void => {
     // in small batches beside the requests; a locked database postpones it to the next round

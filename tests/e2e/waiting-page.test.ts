@@ -203,7 +203,8 @@ test('without JavaScript the waiting page refreshes itself through a <noscript> 
   // with scripting off, <noscript> in <head> is parsed as markup: its meta tag is live
   const refresh = page.locator('noscript meta[http-equiv="refresh"]')
   assert.equal(await refresh.count(), 1)
-  assert.equal(await refresh.getAttribute('content'), '5')
+  // every 5 s through /api/redirect, which goes on to `to` once the server serves
+  assert.equal(await refresh.getAttribute('content'), `5; url=/api/redirect/${DOMAIN}?to=${encodeURIComponent(to)}`)
   // Playwright's text matching skips <noscript>, so find the note by place, then read it
   const note = page.locator('main noscript p')
   assert.equal(await note.isVisible(), true)

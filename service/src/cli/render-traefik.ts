@@ -27,7 +27,7 @@ export async function renderTraefikCommand (args: string[]): Promise<number> {
   }
   const configFile = values.config ?? env.configFile
   const config = loadConfigFile(configFile)
-  const text = toTraefikYaml(renderTraefik(config, env.publicUrl), { configFile, publicUrl: env.publicUrl })
+  const text = toTraefikYaml(renderTraefik(config, env.publicUrl, env.adminAllow), { configFile, publicUrl: env.publicUrl })
 
   let result
   try {

@@ -1,9 +1,11 @@
 import { createServer, type Server } from 'node:http'
+import fastifyHelmet from '@fastify/helmet'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Clock } from '../clock.js'
 import { formatCidr, type Cidr } from '../config/cidr.js'
 import type { Fleet } from '../lifecycle/fleet.js'
 import type { ApiKeys } from '../store/index.js'
+import { adminRoutes, type AdminDeps } from './admin/admin-routes.js'
 import { createApiKeyAuth, createFailureLimits } from './api-key-auth.js'
 import { errorBody, replyWithError } from './error-answer.js'
 import { answerShuttingDown } from './forward-auth/answers.js'
@@ -11,8 +13,10 @@ import { createForwardAuthHandler } from './forward-auth/handler.js'
 import { controlRoutes } from './routes/control.js'
 import { eventRoutes } from './routes/events.js'
 import { pageRoutes } from './routes/pages.js'
+import { redirectRoutes } from './routes/redirect.js'
 import { statusRoutes } from './routes/status.js'
 import { traefikRoutes } from './routes/traefik.js'
+import { securityHeaders } from './security-headers.js'
 import { createProxyTrust } from './trusted-proxies.js'
 import type { PowerHistory } from './status-view.js'
 
@@ -26,6 +30,8 @@ export interface AppDeps {
   readonly version: string
   /** Checks X-API-Key on POST /api/wol and /api/shutdown. */
   readonly apiKeys: Pick<ApiKeys, 'verify' | 'touch'>
+  /** The admin (/admin, /forward-auth/admin); left out, neither is served. */
+  readonly admin?: AdminDeps
 }
 
 /**
@@ -70,14 +76,19 @@ export function buildApp (deps: AppDeps): FastifyInstance {
 
   app.setErrorHandler(replyWithError)
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('HALL_ERR_HTTP_NOT_FOUND')))
+  app.register(fastifyHelmet, securityHeaders(deps.publicUrl))
 
   const startedAt = deps.clock.now()
   app.register(statusRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, version: deps.version, proxies })
   app.register(pageRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock })
   app.register(eventRoutes, { fleet: deps.fleet, history: deps.history, startedAt, clock: deps.clock })
-  app.register(traefikRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl, proxies })
+  app.register(traefikRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl, proxies, adminAllow: deps.admin?.adminAllow })
   const limits = createFailureLimits(deps.clock)
   app.register(controlRoutes, { fleet: deps.fleet, auth: createApiKeyAuth({ apiKeys: deps.apiKeys, clock: deps.clock, limits, log: deps.log }) })
+  app.register(redirectRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl })
+  if (deps.admin !== undefined) {
+    app.register(adminRoutes, { ...deps.admin, fleet: deps.fleet, history: deps.history, clock: deps.clock, publicUrl: deps.publicUrl, proxies })
+  }
   return app
 }
 

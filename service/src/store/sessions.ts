@@ -25,7 +25,7 @@ export interface Sessions {
   touch (idHash: string, at: number): void
   remove (idHash: string): void
   removeForUser (userId: number): void
-  /** Sessions idle since before `idleBefore` or opened before `openedBefore`. */
+  /** Sessions last seen at or before `idleBefore`, or opened at or before `openedBefore`. */
   removeExpired (idleBefore: number, openedBefore: number): void
   /** Changes whenever another connection (`hall user` in a shell) commits: PRAGMA data_version. */
   changeMark (): number
@@ -43,7 +43,7 @@ export function createSessions (db: Database.Database, writes: Writes = directWr
   const updateSeen = db.prepare<[number, string]>('UPDATE sessions SET last_seen_at = max(last_seen_at, ?) WHERE id_hash = ?')
   const deleteOne = db.prepare<[string]>('DELETE FROM sessions WHERE id_hash = ?')
   const deleteForUser = db.prepare<[number]>('DELETE FROM sessions WHERE user_id = ?')
-  const deleteExpired = db.prepare<[number, number]>('DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?')
+  const deleteExpired = db.prepare<[number, number]>('DELETE FROM sessions WHERE last_seen_at <= ? OR created_at <= ?')
 
   return {
     all: () => selectAll.all(),

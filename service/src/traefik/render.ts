@@ -1,3 +1,5 @@
+import { formatCidr, parseCidr, type Cidr } from '../config/cidr.js'
+import { DEFAULT_ADMIN_ALLOW } from '../config/env.js'
 import type { DomainConfig, HallConfig } from '../config/types.js'
 import { HallError } from '../errors.js'
 import { domainObjectNames } from './names.js'
@@ -8,7 +10,10 @@ import { domainObjectNames } from './names.js'
  */
 export interface DynamicConfig {
   readonly http: {
-    readonly middlewares: Readonly<Record<string, { readonly forwardAuth: ForwardAuth }>>
+    readonly middlewares: {
+      readonly hall: { readonly forwardAuth: ForwardAuth }
+      readonly hall_admin_lan: { readonly ipAllowList: { readonly sourceRange: readonly string[] } }
+    }
     readonly routers: Readonly<Record<string, Router>>
     readonly services: Readonly<Record<string, { readonly loadBalancer: LoadBalancer }>>
     /** Only when a domain has a self-signed upstream. */
@@ -39,6 +44,12 @@ export interface LoadBalancer {
 
 /** Hall's own router, service and forward-auth middleware (each kind has its own namespace). */
 export const HALL_NAME = 'hall'
+/**
+ * The admin's router and its LAN allow-list. An underscore, as in no domain's name: those are
+ * `hall-` and the host with dashes (names.ts), and a host never holds `_`.
+ */
+export const ADMIN_ROUTER = 'hall_admin'
+export const ADMIN_ALLOW_MIDDLEWARE = 'hall_admin_lan'
 export const INSECURE_TRANSPORT = 'hall-insecure-tls'
 /** Sent by Hall on its 200; Traefik replaces any client-sent copy with it. */
 export const AUTH_RESPONSE_HEADERS = ['X-Hall-Server'] as const
@@ -47,13 +58,20 @@ const MAX_AUTH_RESPONSE_BYTES = 65536
 
 /**
  * Only what a browser needs from Hall's public host. Not routed: /forward-auth (Traefik calls it
- * on the internal address), /traefik/dynamic, /api/wol, /api/shutdown, /admin.
+ * on the internal address), /traefik/dynamic, /api/wol, /api/shutdown. /admin has a router of
+ * its own, behind the LAN allow-list.
  */
 const PUBLIC_PATHS = ['/', '/healthz', '/api/status']
-const PUBLIC_PREFIXES = ['/api/events/', '/api/status/', '/assets/', '/waiting/']
+const PUBLIC_PREFIXES = ['/api/events/', '/api/redirect/', '/api/status/', '/assets/', '/waiting/']
 
-/** Pure: the same config and public URL always give the same object, keys sorted. */
-export function renderTraefik (config: HallConfig, publicUrl: string): DynamicConfig {
+const defaultAdminAllow: readonly Cidr[] = DEFAULT_ADMIN_ALLOW.split(',').map(text => parseCidr(text)!)
+
+/**
+ * Pure: the same config, public URL and admin allow-list always give the same object, keys
+ * sorted. `adminAllow` is HALL_ADMIN_ALLOW: Traefik refuses other clients before Hall checks the
+ * same list again (two locks, not one).
+ */
+export function renderTraefik (config: HallConfig, publicUrl: string, adminAllow: readonly Cidr[] = defaultAdminAllow): DynamicConfig {
   const { traefik } = config
   const publicHost = publicHostOf(publicUrl)
   const tls = traefik.certResolver === null ? {} : { certResolver: traefik.certResolver }
@@ -63,6 +81,13 @@ export function renderTraefik (config: HallConfig, publicUrl: string): DynamicCo
     [HALL_NAME]: {
       entryPoints: [traefik.entryPoint],
       rule: `${hostMatcher(publicHost)} && (${publicPathMatchers()})`,
+      service: HALL_NAME,
+      tls
+    },
+    [ADMIN_ROUTER]: {
+      entryPoints: [traefik.entryPoint],
+      middlewares: [ADMIN_ALLOW_MIDDLEWARE],
+      rule: `${hostMatcher(publicHost)} && (Path(\`/admin\`) || PathPrefix(\`/admin/\`))`,
       service: HALL_NAME,
       tls
     }
@@ -99,7 +124,9 @@ export function renderTraefik (config: HallConfig, publicUrl: string): DynamicCo
             // every client X-Forwarded-* header and lets Traefik set its own
             trustForwardHeader: false
           }
-        }
+        },
+        // Traefik judges the TCP peer (the client, since it faces the network itself)
+        [ADMIN_ALLOW_MIDDLEWARE]: { ipAllowList: { sourceRange: adminAllow.map(formatCidr) } }
       },
       routers,
       services,

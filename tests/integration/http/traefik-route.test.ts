@@ -82,8 +82,8 @@ test('GET /traefik/dynamic follows the config: a new domain and a self-signed up
   const after = await hallWith(t, await loopbackConfig({ 'app.hall.test': {}, 'new.hall.test': { insecure_tls: true } }))
   const old = JSON.parse((await dynamic(before.url)).text).http
   const current = JSON.parse((await dynamic(after.url)).text).http
-  assert.deepEqual(Object.keys(old.routers), ['hall', 'hall-app-hall-test'])
-  assert.deepEqual(Object.keys(current.routers), ['hall', 'hall-app-hall-test', 'hall-new-hall-test'])
+  assert.deepEqual(Object.keys(old.routers), ['hall', 'hall-app-hall-test', 'hall_admin'])
+  assert.deepEqual(Object.keys(current.routers), ['hall', 'hall-app-hall-test', 'hall-new-hall-test', 'hall_admin'])
   assert.equal(old.serversTransports, undefined)
   assert.equal(current.services['hall-new-hall-test'].loadBalancer.serversTransport, 'hall-insecure-tls')
 })

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import test from 'node:test'
+import { parseCidr } from '../../../service/src/config/cidr.js'
 import { parseConfig } from '../../../service/src/config/load.js'
 import { isHallError } from '../../../service/src/errors.js'
 import { renderTraefik, type DynamicConfig } from '../../../service/src/traefik/render.js'
@@ -21,19 +22,38 @@ function withOptions (): DomainsJson {
 
 test('every domain router runs Hall\'s forwardAuth first, and only that', () => {
   const { http } = render(withOptions())
-  const domainRouters = Object.entries(http.routers).filter(([name]) => name !== 'hall')
+  const domainRouters = Object.entries(http.routers).filter(([name]) => name !== 'hall' && name !== 'hall_admin')
   assert.deepEqual(domainRouters.map(([name]) => name), ['hall-erp-audit-io-fr', 'hall-testing-audit-io-fr'])
   for (const [name, router] of domainRouters) assert.deepEqual(router.middlewares, ['hall'], name)
-  assert.deepEqual(http.middlewares, {
-    hall: {
-      forwardAuth: {
-        address: 'http://hall:8080/forward-auth',
-        authResponseHeaders: ['X-Hall-Server'],
-        maxResponseBodySize: 65536,
-        trustForwardHeader: false
-      }
+  assert.deepEqual(http.middlewares.hall, {
+    forwardAuth: {
+      address: 'http://hall:8080/forward-auth',
+      authResponseHeaders: ['X-Hall-Server'],
+      maxResponseBodySize: 65536,
+      trustForwardHeader: false
     }
   })
+})
+
+test('/admin has a router of its own on Hall\'s host, behind an ipAllowList of HALL_ADMIN_ALLOW', () => {
+  const lan = [parseCidr('192.168.1.0/24')!, parseCidr('::1')!]
+  const { http } = renderTraefik(parseConfig(JSON.stringify(withOptions())), PUBLIC_URL, lan)
+  assert.deepEqual(http.routers.hall_admin, {
+    entryPoints: ['https'],
+    middlewares: ['hall_admin_lan'],
+    rule: 'Host(`hall.example.com`) && (Path(`/admin`) || PathPrefix(`/admin/`))',
+    service: 'hall',
+    tls: { certResolver: 'letsencrypt' }
+  })
+  assert.deepEqual(http.middlewares.hall_admin_lan, { ipAllowList: { sourceRange: ['192.168.1.0/24', '::1/128'] } })
+  // the public router still leaves /admin out: only the admin router, with its allow-list, takes it
+  assert.doesNotMatch(http.routers.hall!.rule, /admin/)
+})
+
+test('without an allow-list given, /admin is open to loopback and the private ranges only (HALL_ADMIN_ALLOW\'s default)', () => {
+  const { http } = render(full())
+  assert.deepEqual(http.middlewares.hall_admin_lan.ipAllowList.sourceRange,
+    ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'])
 })
 
 test('a domain router: Host rule, configured entry point and cert resolver, its own service to the upstream', () => {
@@ -94,6 +114,7 @@ const publicCases = [
   { path: '/api/status', routed: true },
   { path: '/api/status/erp.audit-io.fr', routed: true },
   { path: '/api/events/erp.audit-io.fr', routed: true },
+  { path: '/api/redirect/erp.audit-io.fr', routed: true },
   { path: '/assets/hall.css', routed: true },
   { path: '/healthz', routed: true },
   { path: '/forward-auth', routed: false },
@@ -114,6 +135,23 @@ for (const c of publicCases) {
   })
 }
 
+const adminCases = [
+  { path: '/admin', routed: true },
+  { path: '/admin/', routed: true },
+  { path: '/admin/login', routed: true },
+  { path: '/admin/traefik/dashboard/', routed: true },
+  { path: '/administrator', routed: false },
+  { path: '/forward-auth/admin', routed: false },
+  { path: '/', routed: false }
+]
+for (const c of adminCases) {
+  test(`Hall's admin router ${c.routed ? 'takes' : 'leaves'} ${c.path}`, () => {
+    const admin = render(full()).http.routers.hall_admin!
+    assert.equal(matches(admin.rule, 'hall.example.com', c.path), c.routed)
+    assert.equal(matches(admin.rule, 'other.example.com', c.path), false, 'only on Hall\'s own host')
+  })
+}
+
 test('Hall\'s public router goes to Hall without forward-auth', () => {
   const { http } = render(withOptions())
   assert.equal(http.routers.hall?.middlewares, undefined)
@@ -127,7 +165,7 @@ test('hosts that differ only by a dot or a dash get distinct routers and service
   const upstream = 'http://192.168.1.30'
   file.domains = { 'a-b.test': { server: 'erp', upstream }, 'a.b-test': { server: 'erp', upstream: `${upstream}:81` } }
   const { http } = render(file)
-  assert.deepEqual(Object.keys(http.routers), ['hall', 'hall-a-b-test', 'hall-a-b-test_2'])
+  assert.deepEqual(Object.keys(http.routers), ['hall', 'hall-a-b-test', 'hall-a-b-test_2', 'hall_admin'])
   assert.equal(http.routers['hall-a-b-test']?.rule, 'Host(`a-b.test`)')
   assert.equal(http.routers['hall-a-b-test_2']?.rule, 'Host(`a.b-test`)')
   assert.equal(http.services['hall-a-b-test_2']?.loadBalancer.servers[0]?.url, `${upstream}:81`)

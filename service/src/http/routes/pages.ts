@@ -12,9 +12,6 @@ import { renderWaitingPage } from '../views/waiting.js'
 
 export interface PageOptions { fleet: Fleet, history: PowerHistory, clock: Clock }
 
-/** Pages only load Hall's own script and stylesheet: nothing inline, nothing from elsewhere. */
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-
 const script = (file: string): [string, { type: string, body: Buffer }] =>
   [file, { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL(`../public/${file}`, import.meta.url)) }]
 // waiting.js is a module that imports waiting-display.js: browsers refuse a module of another type
@@ -81,10 +78,8 @@ function speakTheirLanguage (acceptLanguage: string | undefined, reply: FastifyR
 }
 
 function page (reply: FastifyReply, body: string): FastifyReply {
+  // the Content-Security-Policy and the other security headers: security-headers.ts, for every page
   return reply.type('text/html; charset=utf-8')
     .header('cache-control', 'no-store')
-    .header('content-security-policy', CSP)
-    .header('referrer-policy', 'no-referrer')
-    .header('x-content-type-options', 'nosniff')
     .send(body)
 }

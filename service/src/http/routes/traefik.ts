@@ -1,10 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify'
+import type { Cidr } from '../../config/cidr.js'
 import type { Fleet } from '../../lifecycle/fleet.js'
 import { renderTraefik } from '../../traefik/render.js'
 import { sendError } from '../error-answer.js'
 import type { ProxyTrust } from '../trusted-proxies.js'
 
-export interface TraefikOptions { fleet: Fleet, publicUrl: string, proxies: ProxyTrust }
+/** `adminAllow`: HALL_ADMIN_ALLOW, for the /admin router's ipAllowList. */
+export interface TraefikOptions { fleet: Fleet, publicUrl: string, proxies: ProxyTrust, adminAllow?: readonly Cidr[] }
 
 const anyObject = { type: 'object', additionalProperties: true } as const
 
@@ -13,7 +15,7 @@ const anyObject = { type: 'object', additionalProperties: true } as const
  * last good config on anything else. Rendered on each call from the fleet's current config, so
  * a reload shows up on the next poll.
  */
-export const traefikRoutes: FastifyPluginAsync<TraefikOptions> = async (app, { fleet, publicUrl, proxies }) => {
+export const traefikRoutes: FastifyPluginAsync<TraefikOptions> = async (app, { fleet, publicUrl, proxies, adminAllow }) => {
   app.get('/traefik/dynamic', {
     logLevel: 'warn', // one call per poll
     schema: { response: { 200: anyObject, 403: anyObject } }
@@ -24,7 +26,7 @@ export const traefikRoutes: FastifyPluginAsync<TraefikOptions> = async (app, { f
     }
     // serialised here, not by the response schema: the provider hashes the raw bytes, so the
     // key order must be the renderer's (sorted) on every call
-    const body = JSON.stringify(renderTraefik(fleet.config(), publicUrl))
+    const body = JSON.stringify(renderTraefik(fleet.config(), publicUrl, adminAllow))
     return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(body)
   })
 }

@@ -43,7 +43,8 @@ export function renderWaitingPage (m: WaitingPageModel): string {
     // so it does not reload under the script (removing a meta refresh does not cancel it).
     // A failed page does not reload: only visiting `to` retries the wake.
     ready ? `<meta http-equiv="refresh" content="0; url=${to}">` : '',
-    !ready && !failed ? '<noscript><meta http-equiv="refresh" content="5"></noscript>' : '',
+    // through /api/redirect, which sends the browser straight on once the server serves
+    !ready && !failed ? `<noscript><meta http-equiv="refresh" content="5; url=${escapeHtml(redirectUrl(m.domain, m.to))}"></noscript>` : '',
     // data, not code: the strict CSP (script-src 'self') never runs it
     `<script type="application/json" id="hall-strings">${jsonForScript(scriptStrings(t))}</script>`,
     // a module: it imports waiting-display.js, the helpers this file renders with (modules are deferred)
@@ -92,4 +93,9 @@ function renderFailure (m: WaitingPageModel, t: Messages, failed: boolean, to: s
 <p class="muted">${escapeHtml(t.errorCode)} <code id="hall-failure-code">${escapeHtml(code)}</code></p>
 <p><a class="button" id="hall-retry" href="${to}">${escapeHtml(t.retry)}</a></p>
 </div>`
+}
+
+/** The no-JavaScript refresh: `GET /api/redirect/:domain?to=` (routes/redirect.ts). */
+function redirectUrl (domain: string, to: string): string {
+  return `/api/redirect/${encodeURIComponent(domain)}?to=${encodeURIComponent(to)}`
 }

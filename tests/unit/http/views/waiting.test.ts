@@ -41,7 +41,10 @@ function strings (html: string): Record<string, unknown> {
 
 test('waking page: no-JS refresh every 5 s, state text, data attributes', () => {
   const html = renderWaitingPage(base)
-  assert.match(html, /<noscript><meta http-equiv="refresh" content="5"><\/noscript>/)
+  // through /api/redirect, which goes straight on to `to` once the server serves
+  const refresh = /<noscript><meta http-equiv="refresh" content="5; url=([^"]*)"><\/noscript>/.exec(html)
+  assert.ok(refresh, 'a no-JS refresh every 5 s')
+  assert.equal(refresh[1]!.replaceAll('&amp;', '&'), `/api/redirect/${encodeURIComponent(base.domain)}?to=${encodeURIComponent(base.to)}`)
   assert.doesNotMatch(html, /content="0; url=/)
   assert.match(html, /<html lang="en">/)
   assert.match(html, /role="status" aria-live="polite">Waking the server: Wake-on-LAN sent, no answer yet</)

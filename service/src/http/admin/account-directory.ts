@@ -1,0 +1,74 @@
+import type { Clock } from '../../clock.js'
+import { HallError } from '../../errors.js'
+import { checkAccountName, checkPassword } from '../../store/accounts.js'
+import type { Accounts } from '../../store/index.js'
+import { hashPassword } from '../../store/password-hash.js'
+import type { HashGate } from './hash-gate.js'
+import type { SessionCache } from './session-cache.js'
+import type { AccountDirectory, Role } from './session-types.js'
+
+export interface AccountDirectoryDeps {
+  readonly accounts: Accounts
+  readonly sessions: SessionCache
+  readonly gate: HashGate
+  readonly clock: Clock
+  readonly log: { error (obj: object, msg: string): void }
+}
+
+/**
+ * The accounts as the admin pages manage them. Every check that can refuse (a bad name, a short
+ * password, a name taken, an unknown account) throws at once; the scrypt hash then runs beside the
+ * request (a quarter of a second the event loop must not wait) and is written when it is ready.
+ * An account being made is listed from the moment it is asked for.
+ */
+export function createAccountDirectory ({ accounts, sessions, gate, clock, log }: AccountDirectoryDeps): AccountDirectory {
+  const pending = new Map<string, { name: string, role: Role, createdAt: number }>()
+
+  function existing (name: string): { id: number } {
+    const account = accounts.find(name)
+    if (account === null) throw new HallError('HALL_ERR_ACCOUNT_UNKNOWN', `no account named "${name}"`)
+    return account
+  }
+
+  function hashThen (what: string, name: string, password: string, write: (hash: string) => void): Promise<void> {
+    return gate.run(async () => await hashPassword(password)).then(write).catch((err: unknown) => {
+      log.error({ err, account: name }, `could not ${what}`)
+    })
+  }
+
+  return {
+    list () {
+      const stored = accounts.list().map(({ name, role, createdAt, lastLoginAt }) => ({ name, role, createdAt, lastLoginAt }))
+      const known = new Set(stored.map(a => a.name.toLowerCase()))
+      const making = [...pending.values()].filter(p => !known.has(p.name.toLowerCase())).map(p => ({ ...p, lastLoginAt: null }))
+      return [...stored, ...making]
+    },
+    add (name, role, password) {
+      checkAccountName(name)
+      checkPassword(password)
+      const key = name.toLowerCase()
+      if (accounts.find(name) !== null || pending.has(key)) throw new HallError('HALL_ERR_ACCOUNT_NAME_TAKEN', `an account named "${name}" already exists`)
+      const createdAt = clock.now()
+      pending.set(key, { name, role, createdAt })
+      void hashThen('make the account', name, password, hash => {
+        accounts.add({ name, role, passwordHash: hash, now: createdAt })
+      }).finally(() => pending.delete(key))
+    },
+    remove (name) {
+      const account = existing(name)
+      sessions.endForUser(account.id)
+      accounts.remove(name)
+    },
+    setPassword (name, password) {
+      checkPassword(password)
+      const account = existing(name)
+      // at once: whoever held a session with the old password loses it now, not once the hash is ready
+      sessions.endForUser(account.id)
+      void hashThen('change the password', name, password, hash => {
+        accounts.setPasswordHash(name, hash, clock.now())
+        // a login with the old password while the new one was being hashed ends here too
+        sessions.endForUser(account.id)
+      })
+    }
+  }
+}

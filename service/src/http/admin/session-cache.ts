@@ -1,0 +1,147 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Clock, Timer } from '../../clock.js'
+import type { SessionRecord, Sessions } from '../../store/index.js'
+import type { AdminAccount } from './session-types.js'
+
+export const IDLE_TIMEOUT_MS = 30 * 60_000
+export const ABSOLUTE_TIMEOUT_MS = 8 * 3600_000
+/** The idle clock runs in memory; the database hears of it at most this often per session. */
+export const SEEN_WRITE_EVERY_MS = 60_000
+const SWEEP_EVERY_MS = 60_000
+/** How soon a change made in a shell (`hall user passwd`, `hall user remove`) ends the sessions it should. */
+export const OUTSIDE_CHANGE_CHECK_MS = 2_000
+
+export interface LiveSession {
+  readonly idHash: string
+  readonly userId: number
+  readonly account: AdminAccount
+  readonly createdAt: number
+  readonly address: string
+  lastSeenAt: number
+  writtenSeenAt: number
+}
+
+export interface SessionCacheDeps {
+  readonly sessions: Sessions
+  /** Writes still waiting for the database: a reload then would forget sessions not yet written. */
+  readonly pendingWrites: () => number
+  readonly clock: Clock
+}
+
+/**
+ * The admin's sessions, checked from memory on every request (never a query) and kept in step
+ * with the `sessions` table: loaded at start; login, logout, expiry and password changes update
+ * both. Changes another process commits (the CLI) are noticed through SQLite's data_version.
+ */
+export interface SessionCache {
+  /** A new session with a new random id; the id is returned for the cookie and kept nowhere else. */
+  open (user: { readonly id: number, readonly name: string, readonly role: AdminAccount['role'] }, address: string): { id: string, session: LiveSession }
+  /** The session behind a cookie's id, its idle time restarted; null when unknown or expired (and then ended). */
+  check (id: string): LiveSession | null
+  /** Logout: the session ends here and in the table. */
+  end (id: string): LiveSession | null
+  /** Every session of an account (password changed, account removed); returns how many ended. */
+  endForUser (userId: number): number
+  size (): number
+  stop (): void
+}
+
+export function isExpired (s: Pick<LiveSession, 'createdAt' | 'lastSeenAt'>, now: number): boolean {
+  return now - s.lastSeenAt >= IDLE_TIMEOUT_MS || now - s.createdAt >= ABSOLUTE_TIMEOUT_MS
+}
+
+/** The table keeps only this: a stolen copy of the database opens no session. */
+export function hashSessionId (id: string): string {
+  return createHash('sha256').update(id, 'utf8').digest('hex')
+}
+
+export function createSessionCache ({ sessions, pendingWrites, clock }: SessionCacheDeps): SessionCache {
+  const live = new Map<string, LiveSession>()
+  let mark = sessions.changeMark()
+  load()
+  sweep()
+  const timers = new Map<string, Timer>()
+  let stopped = false
+  repeat('sweep', SWEEP_EVERY_MS, sweep)
+  repeat('outside changes', OUTSIDE_CHANGE_CHECK_MS, reloadIfChangedElsewhere)
+
+  function repeat (name: string, ms: number, fn: () => void): void {
+    if (stopped) return
+    const timer = clock.setTimeout(() => { fn(); repeat(name, ms, fn) }, ms)
+    timer.unref?.()
+    timers.set(name, timer)
+  }
+
+  function load (): void {
+    const before = new Map(live)
+    live.clear()
+    for (const row of sessions.all()) live.set(row.idHash, fromRow(row, before.get(row.idHash)))
+  }
+
+  function sweep (): void {
+    const now = clock.now()
+    let ended = 0
+    for (const [idHash, s] of live) if (isExpired(s, now)) { live.delete(idHash); ended++ }
+    // one statement for all of them (rows loaded expired at start included), the same bounds as isExpired
+    if (ended > 0) sessions.removeExpired(now - IDLE_TIMEOUT_MS, now - ABSOLUTE_TIMEOUT_MS)
+  }
+
+  function reloadIfChangedElsewhere (): void {
+    const now = sessions.changeMark()
+    if (now === mark || pendingWrites() > 0) return // our own queued writes first; next round
+    mark = now
+    load()
+  }
+
+  return {
+    open (user, address) {
+      const id = randomBytes(32).toString('base64url') // 256 bits
+      const now = clock.now()
+      const session: LiveSession = { idHash: hashSessionId(id), userId: user.id, account: { name: user.name, role: user.role }, createdAt: now, address, lastSeenAt: now, writtenSeenAt: now }
+      live.set(session.idHash, session)
+      sessions.insert({ idHash: session.idHash, userId: user.id, createdAt: now, address })
+      return { id, session }
+    },
+    check (id) {
+      const idHash = hashSessionId(id)
+      const session = live.get(idHash)
+      if (session === undefined) return null
+      const now = clock.now()
+      if (isExpired(session, now)) {
+        live.delete(idHash)
+        sessions.remove(idHash)
+        return null
+      }
+      session.lastSeenAt = now
+      if (now - session.writtenSeenAt >= SEEN_WRITE_EVERY_MS) {
+        session.writtenSeenAt = now
+        sessions.touch(idHash, now)
+      }
+      return session
+    },
+    end (id) {
+      const idHash = hashSessionId(id)
+      const session = live.get(idHash) ?? null
+      live.delete(idHash)
+      sessions.remove(idHash)
+      return session
+    },
+    endForUser (userId) {
+      let ended = 0
+      for (const [idHash, s] of live) if (s.userId === userId) { live.delete(idHash); ended++ }
+      sessions.removeForUser(userId)
+      return ended
+    },
+    size: () => live.size,
+    stop () {
+      stopped = true
+      for (const timer of timers.values()) clock.clearTimeout(timer)
+    }
+  }
+}
+
+function fromRow (row: SessionRecord, known: LiveSession | undefined): LiveSession {
+  // memory may be ahead of the table by up to SEEN_WRITE_EVERY_MS: keep the later time
+  const lastSeenAt = Math.max(row.lastSeenAt, known?.lastSeenAt ?? 0)
+  return { idHash: row.idHash, userId: row.userId, account: { name: row.name, role: row.role }, createdAt: row.createdAt, address: row.address, lastSeenAt, writtenSeenAt: row.lastSeenAt }
+}

@@ -84,7 +84,8 @@ function accountFrom (header: string | string[] | undefined): AdminAccount | nul
   return name === undefined || (role !== 'admin' && role !== 'viewer') ? null : { name, role }
 }
 
-export async function pagesRig (t: TestContext): Promise<PagesRig> {
+/** `beforeReady` adds to the app before it starts (a browser test's CSP header, Hall's public stylesheet). */
+export async function pagesRig (t: TestContext, beforeReady?: (app: FastifyInstance) => void): Promise<PagesRig> {
   const dir = mkdtempSync(join(tmpdir(), 'hall-admin-'))
   const store = openHallStore(join(dir, 'hall.db'))
   const clock = createFakeClock()
@@ -134,6 +135,7 @@ export async function pagesRig (t: TestContext): Promise<PagesRig> {
       store.events.record({ at: clock.now(), level: 'info', server: typeof fields.server === 'string' ? fields.server : null, kind, message, details: { ...fields, account: req.account?.name ?? null } })
     }
   })
+  beforeReady?.(app)
   await app.ready()
   fleet.start()
   t.after(async () => { await app.close(); fleet.stop(); store.close(); rmSync(dir, { recursive: true, force: true }) })

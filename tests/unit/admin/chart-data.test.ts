@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { histogram, stacked, timelineSeries } from '../../../service/src/http/public/admin/chart-data.js'
+import { histogram, stacked, timeLabeller, timelineSeries } from '../../../service/src/http/public/admin/chart-data.js'
 
 // The numbers server-charts.js hands uPlot.
 
@@ -21,4 +21,11 @@ test('boot times fall into about ten equal bins, every sample counted once', () 
   assert.equal(counts[0], 4, '40 to 45 s: the first bin [40, 46)')
   assert.deepEqual(histogram([30]), [[30.5], [1]])
   assert.deepEqual(histogram([]), [[], []])
+})
+
+test('time labels are on Hall\'s clock, 24-hour, with the day once the span passes two days', () => {
+  const at = Date.parse('2026-11-26T17:30:00Z') / 1000
+  assert.equal(timeLabeller('en-GB', 'Europe/Paris', 86_400)(at), '18:30')
+  assert.equal(timeLabeller('fr-FR', 'UTC', 86_400)(at), '17:30')
+  assert.equal(timeLabeller('en-GB', 'Europe/Paris', 7 * 86_400)(at), 'Thu 26, 18:30')
 })

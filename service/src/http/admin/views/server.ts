@@ -83,6 +83,8 @@ function chartData (m: ServerHistoryModel, ctx: AdminContext): object {
   const t = adminMessages[ctx.lang]
   const segments = (list: readonly PhaseSegment[]): number[][] => list.map(g => [g.from / 1000, g.to / 1000, phaseIndex(g.phase)])
   return {
+    lang: ctx.lang === 'fr' ? 'fr-FR' : 'en-GB',
+    timeZone: ctx.timeZone,
     phases,
     phaseNames: phases.map(p => messages[ctx.lang].badge[p]),
     day: segments(m.day),
@@ -92,7 +94,7 @@ function chartData (m: ServerHistoryModel, ctx: AdminContext): object {
     outcomeNames: ['running', 'failed', 'timeout', 'cancelled'].map(o => t.server.wakeOutcome[o as 'running']),
     wakes: ['running', 'failed', 'timeout', 'cancelled'].map(o => m.wakesPerDay.map(d => d.counts[o as 'running'])),
     bootsSeconds: m.boots.samplesMs.map(ms => ms / 1000),
-    labels: { day: t.server.col.day, state: t.server.col.state, count: t.server.col.count, seconds: 's', boots: t.server.boots, median: t.server.median, p95: t.server.p95 },
+    labels: { day: t.server.col.day, time: t.server.col.from, state: t.server.col.state, count: t.server.col.count, seconds: 's', boots: t.server.boots, median: t.server.median, p95: t.server.p95 },
     medianSeconds: m.boots.medianMs === null ? null : m.boots.medianMs / 1000,
     p95Seconds: m.boots.p95Ms === null ? null : m.boots.p95Ms / 1000
   }

@@ -33,3 +33,14 @@ export function histogram (samples) {
   for (const s of samples) counts[Math.floor((s - min) / width)]++
   return [counts.map(function (_c, i) { return min + width * (i + 0.5) }), counts]
 }
+
+/**
+ * Tick and legend labels for a time axis in seconds, on Hall's clock (`timeZone`, a 24-hour
+ * clock) rather than the browser's: the page's tables say "Times are in <zone>" too.
+ */
+export function timeLabeller (lang, timeZone, spanSeconds) {
+  const options = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }
+  if (spanSeconds > 2 * 86400) Object.assign(options, { weekday: 'short', day: 'numeric' })
+  const format = new Intl.DateTimeFormat(lang, options)
+  return function (seconds) { return format.format(seconds * 1000) }
+}

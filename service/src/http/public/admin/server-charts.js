@@ -2,7 +2,7 @@
 // uPlot (served by Hall from its own node_modules) from the page's JSON data block. The tables
 // below each chart carry the same figures for readers without JavaScript.
 import UPlot from './uPlot.esm.js'
-import { histogram, stacked, timelineSeries } from './chart-data.js'
+import { histogram, stacked, timeLabeller, timelineSeries } from './chart-data.js'
 
 export function runServerCharts (g) {
   const document = g.document
@@ -26,10 +26,14 @@ export function runServerCharts (g) {
 
   function timeline (id, segments) {
     if (segments.length === 0) return
+    const span = segments[segments.length - 1][1] - segments[0][0]
+    const label = timeLabeller(data.lang, data.timeZone, span)
     draw(id, {
+      // ticks fall on Hall's own hours and midnights, as the tables' times do
+      tzDate: function (ts) { return UPlot.tzDate(new Date(ts * 1000), data.timeZone) },
       scales: { y: { range: [-0.5, data.phases.length - 0.5] } },
-      axes: [Object.assign({}, axis), Object.assign({}, axis, { size: 110, splits: function () { return data.phases.map(function (_p, i) { return i }) }, values: function (_u, splits) { return splits.map(function (i) { return data.phaseNames[i] || '' }) } })],
-      series: [{}, { label: data.labels.state, stroke: accent, width: 2, paths: UPlot.paths.stepped({ align: 1 }), value: function (_u, v) { return v == null ? '' : data.phaseNames[v] } }],
+      axes: [Object.assign({}, axis, { space: span > 2 * 86400 ? 110 : 60, values: function (_u, splits) { return splits.map(label) } }), Object.assign({}, axis, { size: 110, splits: function () { return data.phases.map(function (_p, i) { return i }) }, values: function (_u, splits) { return splits.map(function (i) { return data.phaseNames[i] || '' }) } })],
+      series: [{ label: data.labels.time, value: function (_u, v) { return v == null ? '' : label(v) } }, { label: data.labels.state, stroke: accent, width: 2, paths: UPlot.paths.stepped({ align: 1 }), value: function (_u, v) { return v == null ? '' : data.phaseNames[v] } }],
       legend: { show: true }
     }, timelineSeries(segments))
   }
@@ -62,7 +66,7 @@ export function runServerCharts (g) {
     const h = histogram(data.bootsSeconds)
     draw('chart-boots', {
       scales: { x: { time: false } },
-      axes: [Object.assign({}, axis, { values: function (_u, splits) { return splits.map(function (s) { return Math.round(s) + ' ' + data.labels.seconds }) } }), Object.assign({}, axis)],
+      axes: [Object.assign({}, axis, { values: function (_u, splits) { return splits.map(function (s) { return Number(s.toFixed(1)) + ' ' + data.labels.seconds }) } }), Object.assign({}, axis)],
       series: [{}, { label: data.labels.boots, fill: accent, stroke: accent, paths: UPlot.paths.bars({ size: [0.9, 64] }), points: { show: false } }]
     }, h)
   }

@@ -57,6 +57,7 @@ test('the server page: the charts\' places and data, and tables with the same fi
   assert.deepEqual(data.day[2], [(NOW - HOUR + 20_000) / 1000, NOW / 1000, 4], 'RUNNING is phase 4, times in seconds')
   assert.deepEqual(data.wakes, [[0, 2], [1, 0], [0, 1], [0, 0]], 'per outcome, per day')
   assert.equal(data.medianSeconds, 42)
+  assert.deepEqual([data.lang, data.timeZone], ['en-GB', 'Europe/Paris'], 'the charts\' clock is the tables\'')
   // time in each state over 24 h: 23 h asleep is 95.8 %
   assert.match(html, /<th scope="row">Asleep<\/th><td>23 h 0 min<\/td><td>95\.8 %<\/td>/)
   assert.match(html, /<th scope="row">2026-11-26<\/th><td>2<\/td><td>0<\/td><td>1<\/td><td>0<\/td>/)

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { generateFleet, reserveClosedPort, startHealthServer } from './fixture.js'
 import { BUILT_CLI, builtServiceProblem, timeStartup } from './hall-process.js'
-import { hasProcfs, statusBytes } from './proc.js'
+import { cpuMicros, hasProcfs, statusBytes } from './proc.js'
 import { commandExists, freePort, pinSelf, planCpus, spawnPinned, watch } from './processes.js'
 import { runWrk, type WrkResult } from './wrk.js'
 
@@ -32,6 +32,8 @@ interface RunResult {
   readonly loadedRss: number
   readonly peakRss: number
   readonly load: WrkResult
+  /** Hall's CPU time per forward-auth answer under wrk: steadier than req/s on a shared machine. */
+  readonly cpuUsPerRequest: number
 }
 
 const { values } = parseArgs({
@@ -74,11 +76,18 @@ async function measure (nodeFlags: readonly string[], configFile: string, host: 
     const url = `http://127.0.0.1:${port}`
     const { firstAnswerMs } = await timeStartup(Object.assign(hall, { url, spawnedAt }), host)
     await sleep(Math.max(0, spawnedAt + firstAnswerMs + SETTLE_MS - performance.now()))
-    const idleRss = statusBytes(hall.pid, 'VmRSS') ?? Number.NaN
+    const rss = (field: string): number => {
+      const bytes = statusBytes(hall.pid, field)
+      if (bytes === null || hall.exitStatus() !== null) throw new Error(`hall ${nodeFlags.join(' ')} exited (${hall.exitStatus()}):\n${hall.output()}`)
+      return bytes
+    }
+    const idleRss = rss('VmRSS')
     const headers = { 'x-forwarded-host': host, 'x-forwarded-proto': 'https', 'x-forwarded-uri': '/', 'x-forwarded-method': 'GET', accept: '*/*' }
+    const cpuBefore = cpuMicros(hall.pid) ?? Number.NaN
     const load = await runWrk({ url: `${url}/forward-auth`, headers, connections: WRK_CONNECTIONS, durationSeconds: wrkSeconds, cpu: plan.loadCpu, scriptDir: dir }, 'footprint')
+    const cpuUsPerRequest = ((cpuMicros(hall.pid) ?? Number.NaN) - cpuBefore) / Math.max(1, load.requests)
     await sleep(SETTLE_MS)
-    return { firstAnswerMs, idleRss, loadedRss: statusBytes(hall.pid, 'VmRSS') ?? Number.NaN, peakRss: statusBytes(hall.pid, 'VmHWM') ?? Number.NaN, load }
+    return { firstAnswerMs, idleRss, loadedRss: rss('VmRSS'), peakRss: rss('VmHWM'), load, cpuUsPerRequest }
   } finally {
     await hall.stop()
   }
@@ -119,13 +128,17 @@ async function main (): Promise<void> {
     writeFileSync(configFile, fleet.configText)
     const host = fleet.awakeDomains[0] ?? ''
     console.log(`node ${process.version}; ${SERVERS * DOMAINS_PER_SERVER} domains on ${SERVERS} servers; ${runs} run(s) per variant, medians; RSS in MB (10^6 bytes)`)
-    console.log('| node flags | first answer ms | RSS idle | RSS after load | peak RSS | forward-auth req/s | p99 ms |')
-    console.log('|---|---|---|---|---|---|---|')
-    for (const flags of variants) {
-      const results: RunResult[] = []
-      for (let i = 0; i < runs; i++) results.push(await measure(flags, configFile, host))
-      const m = (f: (r: RunResult) => number): number => median(results.map(f))
-      console.log(`| ${flags.join(' ') || '(none)'} | ${m(r => r.firstAnswerMs).toFixed(0)} | ${mb(m(r => r.idleRss))} | ${mb(m(r => r.loadedRss))} | ${mb(m(r => r.peakRss))} | ${m(r => r.load.requestsPerSecond).toFixed(0)} | ${m(r => r.load.p99Ms).toFixed(2)} |`)
+    console.log('| node flags | first answer ms | RSS idle | RSS after load | peak RSS | forward-auth req/s | p99 ms | CPU µs/answer |')
+    console.log('|---|---|---|---|---|---|---|---|')
+    // interleaved, variant after variant in each round: a neighbour's load on a shared machine
+    // then weighs on every variant alike
+    const results = variants.map((): RunResult[] => [])
+    for (let i = 0; i < runs; i++) {
+      for (const [v, flags] of variants.entries()) results[v]?.push(await measure(flags, configFile, host))
+    }
+    for (const [v, flags] of variants.entries()) {
+      const m = (f: (r: RunResult) => number): number => median((results[v] ?? []).map(f))
+      console.log(`| ${flags.join(' ') || '(none)'} | ${m(r => r.firstAnswerMs).toFixed(0)} | ${mb(m(r => r.idleRss))} | ${mb(m(r => r.loadedRss))} | ${mb(m(r => r.peakRss))} | ${m(r => r.load.requestsPerSecond).toFixed(0)} | ${m(r => r.load.p99Ms).toFixed(2)} | ${m(r => r.cpuUsPerRequest).toFixed(1)} |`)
     }
     if (values['skip-packages'] !== true) console.log(`packages loaded by serve: ${(await loadedPackages(configFile, host)).join(', ')}`)
   } finally {

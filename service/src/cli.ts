@@ -2,16 +2,8 @@
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { readEnv } from './config/env.js'
-import { renderDomainsJsonSchema } from './config/json-schema.js'
 import { loadConfig } from './config/load.js'
-import { runDemo } from './demo/run-demo.js'
-import { renderTraefikCommand } from './cli/render-traefik.js'
-import { apikeyCommand } from './cli/apikey.js'
-import { shutdownCommand } from './cli/shutdown.js'
-import { statusCommand } from './cli/status.js'
-import { userCommand } from './cli/user.js'
 import { UsageError } from './cli/usage-error.js'
-import { wakeCommand } from './cli/wake.js'
 import { HallError, isHallError } from './errors.js'
 import { startService, type Service } from './main.js'
 
@@ -51,6 +43,12 @@ Commands:
 
 type Command = (args: string[]) => Promise<number>
 
+/**
+ * A command whose module is imported when it runs: `serve` then never loads the API client's
+ * undici, the demo's proxy or the schema generator, which would stay in its memory for nothing.
+ */
+const lazy = (load: () => Promise<Command>): Command => async args => await (await load())(args)
+
 const commands: Record<string, Command> = {
   async serve (args) {
     parseArgs({ args, options: {}, strict: true })
@@ -60,6 +58,7 @@ const commands: Record<string, Command> = {
   },
   async demo (args) {
     const { values } = parseArgs({ args, options: { port: { type: 'string', default: '8080' } }, strict: true })
+    const { runDemo } = await import('./demo/run-demo.js')
     await runDemo({ hallPort: Number(values.port) })
     return -1
   },
@@ -75,17 +74,18 @@ const commands: Record<string, Command> = {
   },
   async schema (args) {
     const { values } = parseArgs({ args, options: { out: { type: 'string' } }, strict: true })
+    const { renderDomainsJsonSchema } = await import('./config/json-schema.js')
     const text = renderDomainsJsonSchema()
     if (values.out === undefined) process.stdout.write(text)
     else writeFileSync(values.out, text)
     return 0
   },
-  'render-traefik': renderTraefikCommand,
-  status: statusCommand,
-  wake: wakeCommand,
-  shutdown: shutdownCommand,
-  apikey: apikeyCommand,
-  user: userCommand
+  'render-traefik': lazy(async () => (await import('./cli/render-traefik.js')).renderTraefikCommand),
+  status: lazy(async () => (await import('./cli/status.js')).statusCommand),
+  wake: lazy(async () => (await import('./cli/wake.js')).wakeCommand),
+  shutdown: lazy(async () => (await import('./cli/shutdown.js')).shutdownCommand),
+  apikey: lazy(async () => (await import('./cli/apikey.js')).apikeyCommand),
+  user: lazy(async () => (await import('./cli/user.js')).userCommand)
 }
 
 /** Without a file argument, a missing file is the one HALL_CONFIG names (or its default): say so. */

@@ -80,7 +80,11 @@ export function overviewRoutes (app: FastifyInstance, deps: AdminPageDeps, start
     const kind = `admin-${action}${r.outcome === 'refused' ? '-refused' : ''}`
     const what = action === 'wake' ? 'wake' : 'shutdown'
     const message = `${req.account?.name ?? '?'} asked for a ${what} of ${server}: ${r.outcome}${r.reason === null ? '' : ` (${r.reason})`}`
-    deps.audit(kind, message, req, { server, outcome: r.outcome, state: r.phase, ...(r.id === null ? {} : action === 'wake' ? { wakeId: r.id } : { shutdownId: r.id }) })
+    // the row's id only for a wake or shutdown this request started: the audit names the account on
+    // that row, and one already under way was asked for by someone (or something) else
+    const started = r.id !== null && r.outcome === 'started'
+    const row = started ? (action === 'wake' ? { wakeId: r.id } : { shutdownId: r.id }) : { [action === 'wake' ? 'underWayWakeId' : 'underWayShutdownId']: r.id }
+    deps.audit(kind, message, req, { server, outcome: r.outcome, state: r.phase, ...row })
   }
 }
 

@@ -8,7 +8,7 @@ test('an admin makes a key: shown once, it verifies, the list shows its prefix a
   const rig = await pagesRig(t)
   const admin = browser(rig.app, ADMIN)
   await admin.get('/admin/keys')
-  const made = await admin.post('/admin/keys', { name: 'uptime', servers: 'lab, office', actions: ['wake'] })
+  const made = await admin.post('/admin/keys', { name: 'uptime', servers: 'lab, office', action_wake: 'yes' })
   assert.equal(made.status, 200)
   const key = /id="hall-new-key" class="secret" readonly value="(hall_[0-9a-f]{8}_[A-Za-z0-9_-]{43})"/.exec(made.body)?.[1]
   assert.ok(key !== undefined, 'the key is on the page')
@@ -26,7 +26,7 @@ test('both boxes ticked, or none, is every action; a taken name or a bad server 
   const rig = await pagesRig(t)
   const admin = browser(rig.app, ADMIN)
   await admin.get('/admin/keys')
-  assert.equal((await admin.post('/admin/keys', { name: 'all', actions: ['wake', 'shutdown'] })).status, 200)
+  assert.equal((await admin.post('/admin/keys', { name: 'all', action_wake: 'yes', action_shutdown: 'yes' })).status, 200)
   assert.equal((await admin.post('/admin/keys', { name: 'none' })).status, 200)
   assert.deepEqual(rig.store.apiKeys.list().map(k => [k.name, k.servers, k.actions]), [['all', null, null], ['none', null, null]])
   const taken = await admin.post('/admin/keys', { name: 'all' })

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 /** The admin's forms are small: names, a password, a token. */
 export const FORM_BODY_LIMIT_BYTES = 16 * 1024
 
-export type FormFields = Record<string, string | string[]>
+export type FormFields = Record<string, string>
 
 /**
  * HTML forms post application/x-www-form-urlencoded, which Fastify does not parse by itself.
@@ -15,12 +15,10 @@ export function acceptForms (app: FastifyInstance): void {
     (_req, body, done) => { done(null, parseForm(body as string)) })
 }
 
-/** A field sent twice (checkboxes) becomes a list; the object has no prototype, so `__proto__` is just a name. */
+/**
+ * As the login scope parses them, so the pages read the same fields either way: a field sent twice
+ * keeps its last value; the object has no prototype, so `__proto__` is just a name.
+ */
 export function parseForm (text: string): FormFields {
-  const fields: FormFields = Object.create(null)
-  for (const [name, value] of new URLSearchParams(text)) {
-    const seen = fields[name]
-    fields[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value]
-  }
-  return fields
+  return Object.assign(Object.create(null), Object.fromEntries(new URLSearchParams(text)))
 }

@@ -39,15 +39,8 @@ export function wantsJson (req: FastifyRequest): boolean {
   return /\bapplication\/json\b/.test(req.headers.accept ?? '')
 }
 
-/** One form field as text: a list (a field sent twice) counts as its first value. */
+/** One form field as text; '' when absent. Forms never repeat a name: each checkbox has its own. */
 export function field (body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[name]
-  const first = Array.isArray(value) ? value[0] : value
-  return typeof first === 'string' ? first : ''
-}
-
-/** Every value of a repeated field (checkboxes). */
-export function fieldList (body: unknown, name: string): string[] {
-  const value = (body as Record<string, unknown> | undefined)?.[name]
-  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string')
+  return typeof value === 'string' ? value : ''
 }

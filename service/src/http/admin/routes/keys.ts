@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isHallError } from '../../../errors.js'
-import { parseApiKeyScopes } from '../../../store/index.js'
+import { apiKeyActions, parseApiKeyScopes } from '../../../store/index.js'
 import { fill } from '../../i18n.js'
-import { contextOf, field, fieldList, requireAdmin, sendHtml } from '../page-context.js'
+import { contextOf, field, requireAdmin, sendHtml } from '../page-context.js'
 import type { AdminPageDeps } from '../pages.js'
 import { renderConfirmPage } from '../views/confirm.js'
 import { renderKeysPage, type KeysModel } from '../views/keys.js'
@@ -11,7 +11,7 @@ import { adminMessages } from '../views/strings.js'
 const nameParams = { type: 'object', required: ['name'], properties: { name: { type: 'string', maxLength: 64 } } } as const
 const createBody = {
   type: 'object',
-  properties: { name: { type: 'string', maxLength: 64 }, servers: { type: 'string', maxLength: 1000 }, actions: { type: 'array', maxItems: 4, items: { type: 'string', maxLength: 16 } } }
+  properties: { name: { type: 'string', maxLength: 64 }, servers: { type: 'string', maxLength: 1000 }, action_wake: { type: 'string', maxLength: 8 }, action_shutdown: { type: 'string', maxLength: 8 } }
 } as const
 const confirmBody = { type: 'object', properties: { confirm: { type: 'string', maxLength: 8 } } } as const
 const revokedQuery = { type: 'object', properties: { revoked: { type: 'string', maxLength: 64 } } } as const
@@ -38,11 +38,11 @@ export function keyRoutes (app: FastifyInstance, deps: AdminPageDeps): void {
     requireAdmin(req)
     const name = field(req.body, 'name').trim()
     const servers = field(req.body, 'servers').trim()
-    const actions = fieldList(req.body, 'actions')
+    const actions = apiKeyActions.filter(a => field(req.body, `action_${a}`) !== '')
     const form = { name, servers, actions }
     try {
       // both boxes or neither: every action, as `hall apikey create` without --actions
-      const scopes = parseApiKeyScopes(servers === '' ? undefined : servers, actions.length === 0 || actions.length >= 2 ? undefined : actions.join(','))
+      const scopes = parseApiKeyScopes(servers === '' ? undefined : servers, actions.length === 0 || actions.length === apiKeyActions.length ? undefined : actions.join(','))
       const { key, record } = apiKeys.create({ name, ...scopes, now: clock.now() })
       deps.audit('api-key-created', `${req.account?.name ?? '?'} created the API key ${record.name} (${record.prefix})`, req, { key: record.name, prefix: record.prefix, servers: record.servers, actions: record.actions })
       return page(req, reply, { created: { name: record.name, key } })

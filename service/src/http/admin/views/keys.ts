@@ -67,7 +67,8 @@ function renderCreateForm (m: KeysModel, ctx: AdminContext): string {
   const t = adminMessages[ctx.lang].keys
   const form = m.form ?? { name: '', servers: '', actions: ['wake', 'shutdown'] }
   const box = (action: 'wake' | 'shutdown'): string =>
-    `<label class="check"><input type="checkbox" name="actions" value="${action}"${form.actions.includes(action) ? ' checked' : ''}> ${escapeHtml(t.action[action])}</label>`
+    // one field per action: a field sent twice may reach the handler as one value, whatever parses the form
+    `<label class="check"><input type="checkbox" name="action_${action}" value="yes"${form.actions.includes(action) ? ' checked' : ''}> ${escapeHtml(t.action[action])}</label>`
   return `<form method="post" action="/admin/keys" class="stacked" aria-labelledby="new-key-h">
 <h2 id="new-key-h">${escapeHtml(t.create)}</h2>
 ${csrfField(ctx)}

@@ -48,30 +48,38 @@ test('the bare-metal Traefik polls Hall\'s HTTP provider endpoint on loopback', 
   assert.equal(config.providers.http.endpoint, 'http://127.0.0.1:8080/traefik/dynamic')
 })
 
-test('deploy/traefik/dynamic/dashboard.yml is valid, before and after Traefik fills in its {{ env }} values', () => {
+test('deploy/traefik/dynamic/dashboard.yml is valid, before and after Traefik fills in its template', () => {
   const validate = validator('traefik-schemas/traefik-v3-file-provider.json')
   const text = readFileSync(new URL('deploy/traefik/dynamic/dashboard.yml', root), 'utf8')
-  const env: Record<string, string> = { TRAEFIK_DASHBOARD_HOST: 'traefik.audit-io.fr', TRAEFIK_DASHBOARD_USERS: 'admin:$2y$05$abcdefghijklmnopqrstuuJ1r1lwZ8mRzgbq6yZ9a0AaSC0c1.4W2' }
-  // Traefik runs Go templates over the file before reading it as YAML; only `env` is used here
-  const rendered = text.replace(/\{\{ env "([A-Z_]+)" \}\}/g, (_m, name: string) => env[name] ?? '')
+  const env: Record<string, string> = { HALL_PUBLIC_URL: 'https://hall.audit-io.fr' }
+  // Traefik runs Go templates (with Sprig's functions) over the file before reading it as YAML
+  const rendered = text.replace(/\{\{ \(urlParse \(env "([A-Z_]+)"\)\)\.hostname \}\}/g, (_m, name: string) => new URL(env[name]!).hostname)
   assert.doesNotMatch(rendered, /\{\{/)
   for (const config of [parse(text), parse(rendered)]) assertValid(validate, config)
 
   const http = parse(rendered).http
   const router = http.routers['traefik-dashboard']
-  assert.equal(router.rule, 'Host(`traefik.audit-io.fr`)')
+  // under Hall's own host, where the browser sends Hall's session cookie
+  assert.equal(router.rule, 'Host(`hall.audit-io.fr`) && (Path(`/admin/traefik`) || PathPrefix(`/admin/traefik/`))')
   assert.equal(router.service, 'api@internal')
   assert.deepEqual(router.entryPoints, ['websecure'])
-  // the LAN check comes before the password prompt
-  assert.deepEqual(router.middlewares.slice(0, 2), ['dashboard-lan', 'dashboard-auth'])
-  assert.deepEqual(http.middlewares['dashboard-auth'].basicAuth.users, [env.TRAEFIK_DASHBOARD_USERS])
+  // Traefik ranks routers by rule length unless told: Hall's /admin router must not take the dashboard's paths
+  const adminRule: string = yamlFile('deploy/traefik/hall.example.yml').http.routers.hall_admin.rule
+  assert.ok(router.priority > adminRule.length, 'ahead of Hall\'s /admin router')
+  // the LAN check first, then Hall's admin session
+  assert.deepEqual(router.middlewares.slice(0, 2), ['dashboard-lan', 'dashboard-session'])
+  const forwardAuth = http.middlewares['dashboard-session'].forwardAuth
+  assert.equal(forwardAuth.address, 'http://127.0.0.1:8080/forward-auth/admin')
+  assert.equal(forwardAuth.trustForwardHeader, false)
   for (const range of http.middlewares['dashboard-lan'].ipAllowList.sourceRange as string[]) {
     assert.match(range, /^(192\.168\.|10\.|127\.|::1\/)/, `${range} is not a LAN or loopback range`)
   }
-  // no name Hall's renderer uses (`hall`, `hall-<domain>`), so the two files never collide
+  // no name Hall's renderer uses (`hall`, `hall-<domain>`, `hall_admin`), so the two files never collide
   for (const kind of ['routers', 'middlewares'] as const) {
-    for (const name of Object.keys(http[kind])) assert.doesNotMatch(name, /^hall($|-)/, name)
+    for (const name of Object.keys(http[kind])) assert.doesNotMatch(name, /^hall($|-|_)/, name)
   }
+  // the static configs serve the dashboard and its API under that prefix
+  for (const file of STATIC_CONFIGS) assert.equal(yamlFile(file).api.basePath, '/admin/traefik', file)
 })
 
 test('compose.yaml follows the Compose specification', () => {

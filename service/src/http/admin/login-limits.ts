@@ -44,9 +44,10 @@ export function createLoginLimits (clock: Clock): LoginLimits {
     if (entries.size < MAX_KEYS) return
     for (const key of [...entries.keys()]) current(key, now)
     for (const [key, e] of entries) if (e.lockedUntil === null && e.failures.length === 0) entries.delete(key)
-    // still full of live counts: forget the oldest ones, never a lock
+    // still nearly full of live counts: forget the oldest tenth at once (not one per new key,
+    // which would scan the whole map on every failure), never a lock
     for (const [key, e] of entries) {
-      if (entries.size < MAX_KEYS) break
+      if (entries.size < MAX_KEYS * 0.9) break
       if (e.lockedUntil === null) entries.delete(key)
     }
   }

@@ -28,8 +28,11 @@ export interface Accounts {
   count (): number
   /** Its sessions go with it (ON DELETE CASCADE). False when there is no such account. */
   remove (name: string): boolean
-  /** Ends every session of the account in the same write. False when there is no such account. */
-  setPasswordHash (name: string, passwordHash: string, now: number): boolean
+  /**
+   * Ends every session of the account in the same write, but `keepSession` (an id hash: the one
+   * that changed the password). False when there is no such account.
+   */
+  setPasswordHash (name: string, passwordHash: string, now: number, keepSession?: string | null): boolean
   noteLogin (id: number, at: number): void
 }
 
@@ -52,10 +55,10 @@ export function createAccounts (db: Database.Database, writes: Writes = directWr
   const selectCount = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users')
   const deleteByName = db.prepare<[string]>('DELETE FROM users WHERE name = ?')
   const updateHash = db.prepare<[string, number, string]>('UPDATE users SET password_hash = ?, password_changed_at = ? WHERE name = ?')
-  const deleteSessions = db.prepare<[string]>('DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)')
+  const deleteSessions = db.prepare<[string, string]>('DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?) AND id_hash <> ?')
   const updateLogin = db.prepare<[number, number]>('UPDATE users SET last_login_at = ? WHERE id = ?')
-  const changePassword = db.transaction((name: string, hash: string, now: number) => {
-    deleteSessions.run(name)
+  const changePassword = db.transaction((name: string, hash: string, now: number, keepSession: string) => {
+    deleteSessions.run(name, keepSession)
     updateHash.run(hash, now, name)
   })
 
@@ -76,9 +79,10 @@ export function createAccounts (db: Database.Database, writes: Writes = directWr
       writes.run('users.remove', () => deleteByName.run(name))
       return true
     },
-    setPasswordHash (name, passwordHash, now) {
+    setPasswordHash (name, passwordHash, now, keepSession = null) {
       if (selectByName.get(name) === undefined) return false
-      writes.run('users.setPasswordHash', () => changePassword(name, passwordHash, now))
+      // '' matches no id hash: every session ends
+      writes.run('users.setPasswordHash', () => changePassword(name, passwordHash, now, keepSession ?? ''))
       return true
     },
     noteLogin (id, at) {

@@ -25,6 +25,8 @@ export interface Sessions {
   touch (idHash: string, at: number): void
   remove (idHash: string): void
   removeForUser (userId: number): void
+  /** Every session of the account but one: the one that changed its password stays. */
+  removeForUserBut (userId: number, keepIdHash: string): void
   /** Sessions last seen at or before `idleBefore`, or opened at or before `openedBefore`. */
   removeExpired (idleBefore: number, openedBefore: number): void
   /** Changes whenever another connection (`hall user` in a shell) commits: PRAGMA data_version. */
@@ -43,6 +45,7 @@ export function createSessions (db: Database.Database, writes: Writes = directWr
   const updateSeen = db.prepare<[number, string]>('UPDATE sessions SET last_seen_at = max(last_seen_at, ?) WHERE id_hash = ?')
   const deleteOne = db.prepare<[string]>('DELETE FROM sessions WHERE id_hash = ?')
   const deleteForUser = db.prepare<[number]>('DELETE FROM sessions WHERE user_id = ?')
+  const deleteForUserBut = db.prepare<[number, string]>('DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?')
   const deleteExpired = db.prepare<[number, number]>('DELETE FROM sessions WHERE last_seen_at <= ? OR created_at <= ?')
 
   return {
@@ -58,6 +61,9 @@ export function createSessions (db: Database.Database, writes: Writes = directWr
     },
     removeForUser (userId) {
       writes.run('sessions.removeForUser', () => deleteForUser.run(userId))
+    },
+    removeForUserBut (userId, keepIdHash) {
+      writes.run('sessions.removeForUserBut', () => deleteForUserBut.run(userId, keepIdHash))
     },
     removeExpired (idleBefore, openedBefore) {
       writes.run('sessions.removeExpired', () => deleteExpired.run(idleBefore, openedBefore))

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { test } from 'node:test'
 import type { Service } from '../../../service/src/main.js'
 import { createFakeClock } from '../../helpers/fake-clock.js'
+import { until } from '../../helpers/hall-in-process.js'
 import { addAccount, ask, cookieOf, csrfOf, login, postLogin, startAdmin, PASSWORD } from './admin-rig.js'
 
 const MINUTE = 60_000
@@ -118,6 +119,30 @@ test('a new password set with hall user passwd ends the account\'s sessions in t
   assert.equal(await works(hall, bob), true)
   assert.equal((await postLogin(hall, 'alice', PASSWORD)).status, 401, 'the old password is refused')
   assert.equal(cookieOf(await postLogin(hall, 'alice', 'a brand new passphrase'), 'hall_session') !== undefined, true)
+})
+
+test('a new password set in the admin ends the account\'s other sessions and keeps the one that set it', async (t) => {
+  const { hall } = await startAdmin(t)
+  addAccount(hall, 'alice')
+  addAccount(hall, 'bob', 'viewer')
+  const desk = await login(hall, 'alice')
+  const phone = await login(hall, 'alice')
+  const bob = await login(hall, 'bob')
+  const before = hall.store.accounts.find('alice')!.passwordChangedAt
+  const token = csrfOf(await ask(hall, '/admin/accounts', { cookie: desk }))
+  const own = await ask(hall, '/admin/accounts/alice/password', { cookie: desk, form: { _csrf: token, password: 'a brand new passphrase' } })
+  assert.equal(own.status, 303)
+  assert.equal(await works(hall, desk), true, 'the session that changed it stays')
+  assert.equal(await works(hall, phone), false, 'the other one ends')
+  await until(() => hall.store.accounts.find('alice')!.passwordChangedAt !== before)
+  assert.equal(cookieOf(await postLogin(hall, 'alice', 'a brand new passphrase'), 'hall_session') !== undefined, true)
+  assert.equal(await works(hall, desk), true, 'still there once the new hash is written')
+  assert.equal(sessionRows(hall), 3, 'desk, bob, and the new login: the phone\'s row is gone')
+
+  // an admin setting someone else's password ends all of that account's sessions
+  const other = await ask(hall, '/admin/accounts/bob/password', { cookie: desk, form: { _csrf: token, password: 'another long passphrase' } })
+  assert.equal(other.status, 303)
+  assert.equal(await works(hall, bob), false)
 })
 
 test('hall user remove ends the account\'s sessions in the running Hall', async (t) => {

@@ -13,6 +13,8 @@ export interface AccountDirectoryDeps {
   readonly gate: HashGate
   readonly clock: Clock
   readonly log: { error (obj: object, msg: string): void }
+  /** The session of the request being answered (its id hash), if any: a password change keeps it. */
+  readonly currentSession: () => { readonly idHash: string, readonly userId: number } | null
 }
 
 /**
@@ -21,7 +23,7 @@ export interface AccountDirectoryDeps {
  * request (a quarter of a second the event loop must not wait) and is written when it is ready.
  * An account being made is listed from the moment it is asked for.
  */
-export function createAccountDirectory ({ accounts, sessions, gate, clock, log }: AccountDirectoryDeps): AccountDirectory {
+export function createAccountDirectory ({ accounts, sessions, gate, clock, log, currentSession }: AccountDirectoryDeps): AccountDirectory {
   const pending = new Map<string, { name: string, role: Role, createdAt: number }>()
 
   function existing (name: string): { id: number } {
@@ -62,12 +64,15 @@ export function createAccountDirectory ({ accounts, sessions, gate, clock, log }
     setPassword (name, password) {
       checkPassword(password)
       const account = existing(name)
+      // the account's other sessions: the one changing its own password stays logged in
+      const current = currentSession()
+      const keep = current !== null && current.userId === account.id ? current.idHash : null
       // at once: whoever held a session with the old password loses it now, not once the hash is ready
-      sessions.endForUser(account.id)
+      sessions.endForUser(account.id, keep)
       void hashThen('change the password', name, password, hash => {
-        accounts.setPasswordHash(name, hash, clock.now())
+        accounts.setPasswordHash(name, hash, clock.now(), keep)
         // a login with the old password while the new one was being hashed ends here too
-        sessions.endForUser(account.id)
+        sessions.endForUser(account.id, keep)
       })
     }
   }

@@ -14,6 +14,8 @@ export interface GuardDeps {
   readonly policy: CookiePolicy
   /** Signs the cookies; the CSRF secrets are made from it too. */
   readonly secret: string
+  /** Where the guard leaves each request's session, for the account directory (admin-routes.ts). */
+  readonly requestSessions: WeakMap<FastifyRequest, LiveSession>
 }
 
 /** The address rule of the admin: null (refused) when it is not on HALL_ADMIN_ALLOW. */
@@ -46,6 +48,7 @@ export function createAdminGuard (deps: GuardDeps) {
     const found = sessionOf(req, deps)
     req.account = found?.session.account ?? null
     if (found !== null) {
+      deps.requestSessions.set(req, found.session)
       req.session = { _csrf: csrfSecretFor(deps.secret, 'session', found.session.idHash) }
     } else {
       const nonce = loginNonce(req, deps.policy)

@@ -40,8 +40,8 @@ export interface SessionCache {
   check (id: string): LiveSession | null
   /** Logout: the session ends here and in the table. */
   end (id: string): LiveSession | null
-  /** Every session of an account (password changed, account removed); returns how many ended. */
-  endForUser (userId: number): number
+  /** Every session of an account (password changed, account removed) but `keep` (an id hash); returns how many ended. */
+  endForUser (userId: number, keep?: string | null): number
   size (): number
   stop (): void
 }
@@ -126,10 +126,11 @@ export function createSessionCache ({ sessions, pendingWrites, clock }: SessionC
       sessions.remove(idHash)
       return session
     },
-    endForUser (userId) {
+    endForUser (userId, keep = null) {
       let ended = 0
-      for (const [idHash, s] of live) if (s.userId === userId) { live.delete(idHash); ended++ }
-      sessions.removeForUser(userId)
+      for (const [idHash, s] of live) if (s.userId === userId && idHash !== keep) { live.delete(idHash); ended++ }
+      if (keep === null || !live.has(keep)) sessions.removeForUser(userId)
+      else sessions.removeForUserBut(userId, keep)
       return ended
     },
     size: () => live.size,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -118,4 +118,28 @@ test('hall user passwd and remove: a new password works and the old one does not
   t.after(() => db.close())
   const kinds = createEvents(db).recent(10).reverse().map(e => [e.kind, (e.details as { name: string, address: string }).name, (e.details as { address: string }).address])
   assert.deepEqual(kinds, [['account-added', 'alice', 'local'], ['account-password-changed', 'alice', 'local'], ['account-removed', 'alice', 'local']])
+})
+
+const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0
+
+test('at a terminal, hall user add asks twice and never echoes the password', { skip: hasScript ? false : 'script (util-linux) is missing', timeout: 60_000 }, async (t) => {
+  const dbFile = tempDb(t)
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HALL_')))
+  // script(1) gives the command a pseudo-terminal: stdin is a TTY, raw mode is real
+  const command = `${process.execPath} --import ${import.meta.resolve('tsx')} service/src/cli.ts user add zoe`
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: REPO_ROOT, env: { ...inherited, HALL_DB: dbFile } })
+  let screen = ''
+  const answered = new Set<string>()
+  child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    screen += s
+    // each answer once its question is on the screen
+    for (const question of ['New password (12 characters at least): ', 'The same password again: ']) {
+      if (screen.includes(question) && !answered.has(question)) { answered.add(question); child.stdin.write('tty passphrase 123\r') }
+    }
+  })
+  const code = await new Promise<number | null>(resolve => child.once('close', resolve))
+  assert.equal(code, 0, screen)
+  assert.match(screen, /added account "zoe" \(admin\)/)
+  assert.equal(screen.includes('tty passphrase'), false, 'nothing typed is echoed')
+  assert.equal(await verifyPassword('tty passphrase 123', stored(dbFile, 'zoe')!.passwordHash), true)
 })

@@ -7,6 +7,7 @@ import { loadConfig } from './config/load.js'
 import type { HallConfig } from './config/types.js'
 import { HallError } from './errors.js'
 import { buildApp } from './http/app.js'
+import { rememberPowerHistory } from './http/recent-power-history.js'
 import { createFleet, type Fleet } from './lifecycle/fleet.js'
 import { createLogger } from './logger.js'
 import { createShutdowner } from './power/shutdown.js'
@@ -68,7 +69,9 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
     throw err
   }
   const prober = createProber()
-  const fleet = createFleet({ config, clock, prober, waker: options.waker ?? createWaker(), shutdowner: options.shutdowner ?? createShutdowner(), store, log })
+  // the status views read the power history from memory, kept current by the fleet's own writes
+  const recent = rememberPowerHistory(powerHistory(store), store, config.servers.keys())
+  const fleet = createFleet({ config, clock, prober, waker: options.waker ?? createWaker(), shutdowner: options.shutdowner ?? createShutdowner(), store: recent.store, log })
   // the file provider's YAML follows every good config, so Traefik and Hall never disagree on domains
   const writeTraefik = (current: HallConfig): void => {
     if (env.traefikDir === null) return
@@ -89,7 +92,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
     watcher?.close()
   }
   const admin = { store, adminAllow: env.adminAllow, sessionSecret: env.sessionSecret }
-  const app = buildApp({ fleet, history: powerHistory(store), clock, log, publicUrl: env.publicUrl, trustedProxies: env.trustedProxies, version, apiKeys: store.apiKeys, admin })
+  const app = buildApp({ fleet, history: recent.history, clock, log, publicUrl: env.publicUrl, trustedProxies: env.trustedProxies, version, apiKeys: store.apiKeys, admin })
 
   const prune = (): void => {
     // in small batches beside the requests; a locked database postpones it to the next round

@@ -18,11 +18,12 @@ import { statusRoutes } from './routes/status.js'
 import { traefikRoutes } from './routes/traefik.js'
 import { securityHeaders } from './security-headers.js'
 import { createProxyTrust } from './trusted-proxies.js'
-import type { PowerHistory } from './status-view.js'
+import type { RecentPowerHistory } from './recent-power-history.js'
 
 export interface AppDeps {
   readonly fleet: Fleet
-  readonly history: PowerHistory
+  /** In memory, kept current by the store the fleet writes through (recent-power-history.ts). */
+  readonly history: RecentPowerHistory
   readonly clock: Clock
   readonly log: FastifyBaseLogger
   readonly publicUrl: string

@@ -10,6 +10,7 @@ import { domainStatusSchema, statusListSchema, type DomainStatus, type ServerSta
 import { healthSchema } from '../../../service/src/contract/health.js'
 import { HallError } from '../../../service/src/errors.js'
 import { buildApp } from '../../../service/src/http/app.js'
+import { rememberPowerHistory } from '../../../service/src/http/recent-power-history.js'
 import { createFleet } from '../../../service/src/lifecycle/fleet.js'
 import { openHallStore, powerHistory } from '../../../service/src/store/index.js'
 import { createFakeClock } from '../../helpers/fake-clock.js'
@@ -63,10 +64,12 @@ async function startHall (t: TestContext): Promise<{ request: (url: string, from
   store.shutdowns.markSent(off, { at: START - 2 * HOUR + 1000, exitCode: 0, stderr: null })
   store.shutdowns.finish(off, { outcome: 'off', at: START - 2 * HOUR + 40_000 })
 
+  // as main.ts wires it: the status views read history from memory, kept current by the fleet's writes
+  const recent = rememberPowerHistory(powerHistory(store), store, ['lab', 'spare'])
   const fleet = createFleet({
     config: config(),
     clock,
-    store,
+    store: recent.store,
     log: { info () {}, warn () {}, error () {} },
     prober: {
       probe: async () => ({
@@ -90,7 +93,7 @@ async function startHall (t: TestContext): Promise<{ request: (url: string, from
   })
   const app = buildApp({
     fleet,
-    history: powerHistory(store),
+    history: recent.history,
     clock,
     log: pino({ level: 'silent' }),
     publicUrl: 'https://hall.example.test',

@@ -1,51 +1,54 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { Clock } from '../../clock.js'
 import { errorReplySchema, type ErrorReply } from '../../contract/error-reply.js'
 import { healthSchema, type Health } from '../../contract/health.js'
 import { toResponseSchema } from '../../contract/json-schema.js'
-import { domainStatusSchema, statusListSchema, type DomainStatus, type StatusList } from '../../contract/status.js'
+import { domainStatusSchema, serverStatusSchema, statusListSchema, type DomainStatus, type ServerStatus } from '../../contract/status.js'
 import type { Fleet } from '../../lifecycle/fleet.js'
-import { serverStatusJson, statusOfDomain, type PowerHistory } from '../status-view.js'
+import type { RecentPowerHistory } from '../recent-power-history.js'
+import { createStatusAnswers, type StatusSerializers } from '../status-answers.js'
 import type { ProxyTrust } from '../trusted-proxies.js'
 
-export interface StatusOptions { fleet: Fleet, history: PowerHistory, clock: Clock, startedAt: number, version: string, proxies: ProxyTrust }
+export interface StatusOptions { fleet: Fleet, history: RecentPowerHistory, clock: Clock, startedAt: number, version: string, proxies: ProxyTrust }
 
 const domainParams = { type: 'object', required: ['domain'], properties: { domain: { type: 'string', maxLength: 253 } } } as const
 // the serializer writes only the fields these declare: contract/ is where a new field goes
 const errorReply = toResponseSchema(errorReplySchema)
 const domainStatus = toResponseSchema(domainStatusSchema)
 const statusList = toResponseSchema(statusListSchema)
+const serverStatus = toResponseSchema(serverStatusSchema)
 const health = toResponseSchema(healthSchema)
+const JSON_TYPE = 'application/json; charset=utf-8'
+
+/** The contract's serializers for one domain and one server; Fastify compiles each once per route. */
+function serializers (reply: FastifyReply): StatusSerializers {
+  return {
+    domain: reply.compileSerializationSchema(domainStatus) as (s: DomainStatus) => string,
+    server: reply.compileSerializationSchema(serverStatus) as (s: ServerStatus) => string
+  }
+}
 
 /** JSON for the waiting page, for monitors, and Hall's own liveness. None of these wake anything. */
 export const statusRoutes: FastifyPluginAsync<StatusOptions> = async (app, { fleet, history, clock, startedAt, version, proxies }) => {
-  const statusOf = (host: string): DomainStatus | null => statusOfDomain(fleet, history, host, startedAt, clock.now())
+  // answers are serialized once per change, not per call: a monitor looping on /api/status at
+  // 1000 domains must not hold up forward-auth on the same event loop
+  const answers = createStatusAnswers({ fleet, history, clock, startedAt })
 
-  app.get<{ Params: { domain: string }, Reply: DomainStatus | ErrorReply }>('/api/status/:domain', {
+  app.get<{ Params: { domain: string }, Reply: string | ErrorReply }>('/api/status/:domain', {
     logLevel: 'warn', // the waiting page polls it every second or two
     schema: { params: domainParams, response: { 200: domainStatus, 400: errorReply, 404: errorReply, 500: errorReply } }
   }, async (req, reply) => {
-    const status = statusOf(req.params.domain.toLowerCase())
+    const status = answers.domain(req.params.domain.toLowerCase(), serializers(reply))
     reply.header('cache-control', 'no-store')
     if (status === null) return reply.code(404).send({ error: 'HALL_ERR_DOMAIN_UNKNOWN', message: `Hall does not serve ${req.params.domain}` })
-    return status
+    return reply.type(JSON_TYPE).send(status)
   })
 
-  app.get<{ Reply: StatusList }>('/api/status', { schema: { response: { 200: statusList, 500: errorReply } } }, async (req, reply) => {
-    reply.header('cache-control', 'no-store')
-    const config = fleet.config()
+  app.get('/api/status', { schema: { response: { 200: statusList, 500: errorReply } } }, async (req, reply) => {
     // req.ip is the browser's address behind a trusted proxy: only a caller on the gateway itself
     // (the CLI, a local monitor) sees unlisted domains and the servers
     const local = proxies.trusts(req.ip)
-    const hosts = [...config.domains.values()].filter(d => local || d.listed).map(d => d.host).sort()
-    const domains = hosts.map(statusOf).filter(s => s !== null)
-    if (!local) return { domains }
-    const now = clock.now()
-    const servers = [...config.servers.values()].sort((a, b) => a.name.localeCompare(b.name)).map(server => {
-      const own = [...config.domains.values()].filter(d => d.server === server.name).map(d => d.host).sort()
-      return serverStatusJson(server, own, fleet, history, startedAt, now)
-    })
-    return { domains, servers }
+    return reply.header('cache-control', 'no-store').type(JSON_TYPE).send(answers.list(local, serializers(reply)))
   })
 
   app.get<{ Reply: Health }>('/healthz', { logLevel: 'warn', schema: { response: { 200: health, 500: errorReply } } }, async () => ({

@@ -59,6 +59,7 @@ export const errorTable = {
   HALL_ERR_API_KEY_INVALID: { status: 401, message: 'a valid X-API-Key header is required' },
   HALL_ERR_API_KEY_FORBIDDEN: { status: 403, message: 'this API key may not do that' },
   HALL_ERR_API_KEY_RATE_LIMITED: { status: 429, message: 'too many refused API keys from this address; retry later' },
+  HALL_ERR_HTTP_RATE_LIMITED: { status: 429, message: 'too many requests from this address; retry later' },
   HALL_ERR_WAKE_REFUSED: { status: 409, message: 'the wake was refused' },
   HALL_ERR_SHUTDOWN_REFUSED: { status: 409, message: 'the shutdown was refused' },
   // a request arriving during a graceful stop: the proxy should retry, nothing is broken

@@ -17,6 +17,7 @@ import { redirectRoutes } from './routes/redirect.js'
 import { statusRoutes } from './routes/status.js'
 import { traefikRoutes } from './routes/traefik.js'
 import { securityHeaders } from './security-headers.js'
+import { createRequestLimiter, limitRequests } from './rate-limit.js'
 import { createProxyTrust } from './trusted-proxies.js'
 import type { RecentPowerHistory } from './recent-power-history.js'
 
@@ -80,9 +81,11 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   app.register(fastifyHelmet, securityHeaders(deps.publicUrl))
 
   const startedAt = deps.clock.now()
-  app.register(statusRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, version: deps.version, proxies })
-  app.register(pageRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock })
-  app.register(eventRoutes, { fleet: deps.fleet, history: deps.history, startedAt, clock: deps.clock })
+  // one budget per client across the public routes; forward-auth is answered before Fastify, uncounted
+  const limit = limitRequests(createRequestLimiter({ clock: deps.clock }))
+  app.register(statusRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, version: deps.version, proxies, limit })
+  app.register(pageRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, limit })
+  app.register(eventRoutes, { fleet: deps.fleet, history: deps.history, startedAt, clock: deps.clock, limit })
   app.register(traefikRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl, proxies, adminAllow: deps.admin?.adminAllow })
   const limits = createFailureLimits(deps.clock)
   app.register(controlRoutes, { fleet: deps.fleet, auth: createApiKeyAuth({ apiKeys: deps.apiKeys, clock: deps.clock, limits, log: deps.log }) })

@@ -8,6 +8,7 @@ import { Agent, request } from 'undici'
 import { readEnv } from '../../../service/src/config/env.js'
 import { domainStatusSchema, type DomainStatus } from '../../../service/src/contract/status.js'
 import { startSimulatedServer } from '../../../service/src/demo/sim-server.js'
+import { createRequestLimiter, limitRequests } from '../../../service/src/http/rate-limit.js'
 import { eventRoutes, HEARTBEAT_MS, MAX_EVENT_CLIENTS, MAX_EVENT_CLIENTS_PER_ADDRESS } from '../../../service/src/http/routes/events.js'
 import { startService, type Service } from '../../../service/src/main.js'
 import { powerHistory } from '../../../service/src/store/index.js'
@@ -238,7 +239,7 @@ test('events: a comment line every heartbeat keeps proxies from closing a quiet 
   // the route as app.ts registers it, its timers on a clock the test moves
   const clock = createFakeClock(Date.now())
   const app = Fastify()
-  await app.register(eventRoutes, { fleet: hall.fleet, history: powerHistory(hall.store), startedAt: clock.now(), clock })
+  await app.register(eventRoutes, { fleet: hall.fleet, history: powerHistory(hall.store), startedAt: clock.now(), clock, limit: limitRequests(createRequestLimiter({ clock })) })
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.after(() => app.close())
   const address = app.server.address()

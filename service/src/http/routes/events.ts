@@ -5,6 +5,7 @@ import { errorReplySchema } from '../../contract/error-reply.js'
 import { toResponseSchema } from '../../contract/json-schema.js'
 import type { DomainStatus } from '../../contract/status.js'
 import type { Fleet } from '../../lifecycle/fleet.js'
+import type { LimitHook } from '../rate-limit.js'
 import { statusOfDomain, type PowerHistory } from '../status-view.js'
 
 export interface EventOptions {
@@ -14,6 +15,8 @@ export interface EventOptions {
   startedAt: number
   /** Time for the status, and the heartbeat and refresh timers. */
   clock: Clock
+  /** Counts each stream opened against its client's request budget. */
+  limit: LimitHook
   /** Open streams across all domains; one more gets 503. */
   maxClients?: number
   heartbeatMs?: number
@@ -50,6 +53,7 @@ interface Channel {
  */
 export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) => {
   const { fleet, history, startedAt, clock } = opts
+  app.addHook('onRequest', opts.limit)
   const maxClients = opts.maxClients ?? MAX_EVENT_CLIENTS
   const channels = new Map<string, Channel>()
   let clientCount = 0
@@ -143,7 +147,7 @@ export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) =
 
   app.get<{ Params: { domain: string } }>('/api/events/:domain', {
     logLevel: 'warn', // one per waiting page
-    schema: { params: domainParams, response: { 200: { type: 'string' }, 400: errorReply, 404: errorReply, 500: errorReply, 503: errorReply } }
+    schema: { params: domainParams, response: { 200: { type: 'string' }, 400: errorReply, 404: errorReply, 429: errorReply, 500: errorReply, 503: errorReply } }
   }, async (req, reply) => {
     const domain = req.params.domain.toLowerCase()
     const status = statusOf(domain)

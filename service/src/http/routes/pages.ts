@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs'
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { Clock } from '../../clock.js'
+import { errorReplySchema } from '../../contract/error-reply.js'
+import { toResponseSchema } from '../../contract/json-schema.js'
 import type { Fleet } from '../../lifecycle/fleet.js'
 import { sendError } from '../error-answer.js'
 import { safeReturnUrl } from '../forward-auth/return-url.js'
 import { negotiateLanguage, type Lang } from '../i18n.js'
+import type { LimitHook } from '../rate-limit.js'
 import { currentActivity, currentFailure, expectedBootMs, type PowerHistory } from '../status-view.js'
 import { renderHomePage } from '../views/home.js'
 import { renderNotFoundPage } from '../views/not-found.js'
 import { renderWaitingPage } from '../views/waiting.js'
 
-export interface PageOptions { fleet: Fleet, history: PowerHistory, clock: Clock }
+export interface PageOptions { fleet: Fleet, history: PowerHistory, clock: Clock, limit: LimitHook }
 
 const script = (file: string): [string, { type: string, body: Buffer }] =>
   [file, { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL(`../public/${file}`, import.meta.url)) }]
@@ -26,10 +29,12 @@ const domainParams = { type: 'object', required: ['domain'], properties: { domai
 // `to` is checked by safeReturnUrl, which falls back instead of refusing: no length limit here
 const waitingQuery = { type: 'object', properties: { to: { type: 'string' } } } as const
 const html = { type: 'string' } as const
+const errorReply = toResponseSchema(errorReplySchema)
 
-export const pageRoutes: FastifyPluginAsync<PageOptions> = async (app, { fleet, history, clock }) => {
+export const pageRoutes: FastifyPluginAsync<PageOptions> = async (app, { fleet, history, clock, limit }) => {
+  app.addHook('onRequest', limit)
   app.get<{ Params: { domain: string }, Querystring: { to?: string } }>('/waiting/:domain', {
-    schema: { params: domainParams, querystring: waitingQuery, response: { 200: html, 404: html } }
+    schema: { params: domainParams, querystring: waitingQuery, response: { 200: html, 404: html, 429: errorReply } }
   }, async (req, reply) => {
     const domain = req.params.domain.toLowerCase()
     const lang = speakTheirLanguage(req.headers['accept-language'], reply)
@@ -54,7 +59,7 @@ export const pageRoutes: FastifyPluginAsync<PageOptions> = async (app, { fleet, 
     }))
   })
 
-  app.get('/', { schema: { response: { 200: html } } }, async (req, reply) => {
+  app.get('/', { schema: { response: { 200: html, 429: errorReply } } }, async (req, reply) => {
     const lang = speakTheirLanguage(req.headers['accept-language'], reply)
     const services = [...fleet.config().domains.values()].filter(d => d.listed).map(d => ({
       domain: d.host, state: fleet.lookup(d.host)?.phase ?? 'UNKNOWN', url: d.publicUrl ?? `https://${d.host}/`

@@ -17,6 +17,11 @@ const importBoundaries = [
   restrict(['service/src/ports/**'], [
     { group: ['../*', '!../errors.js', '!../config'], message: 'ports/ may import only config types and errors' },
     { group: ['../config/*', '!../config/types.js'], message: 'ports/ may import only config types and errors' }
+  ]),
+  // the published JSON, read by the CLI too: zod, the words in ports/ and config types, nothing that runs Hall
+  restrict(['service/src/contract/**'], [
+    { group: ['../*', '!../ports', '!../config'], message: 'contract/ may import only zod, ports/ and config types' },
+    { group: ['../config/*', '!../config/types.js'], message: 'contract/ may import only zod, ports/ and config types' }
   ])
 ]
 

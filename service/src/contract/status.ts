@@ -1,15 +1,19 @@
 import { z } from 'zod'
+import { phases } from '../ports/phases.js'
+import { shutdownOutcomes, shutdownTriggers, wakeMethods, wakeOutcomes, wakeTriggers } from '../ports/power-records.js'
 
 // The status JSON Hall publishes: GET /api/status/:domain, each event of /api/events/:domain,
 // GET /api/status, and what `hall status` reads. Declared once: the HTTP layer serializes with it
 // (fields missing here would be dropped from the answer), the CLI and the tests parse with it.
 // The waiting page (http/public/waiting.js), the README and monitors read these names: renaming or
-// removing a field breaks them. This module imports nothing from Hall, so the CLI may import it.
+// removing a field breaks them. Phases, triggers, methods and outcomes are the lists the lifecycle
+// and the store use (ports/): a word added there is published here. This module imports only zod
+// and ports/ (lint holds it to that), so the CLI may import it.
 
 /** `Date#toISOString()`: UTC, millisecond precision. */
 const time = z.iso.datetime()
 
-export const phaseSchema = z.enum(['UNKNOWN', 'OFFLINE', 'WAKING', 'BOOTING', 'RUNNING', 'IDLE', 'SHUTDOWN'])
+export const phaseSchema = z.enum(phases)
 /** What the server is doing now, in the words the waiting page uses. */
 export const activitySchema = z.enum(['checking', 'asleep', 'waking', 'booting', 'starting-app', 'ready', 'shutting-down'])
 export const policySchema = z.enum(['always_on', 'scheduled', 'on_demand'])
@@ -20,8 +24,8 @@ export const publicErrorSchema = z.object({ code: z.string(), message: z.string(
 /** One wake and its timeline: when each step happened, and how long after the request (ms). */
 export const wakeSchema = z.object({
   id: z.number().int(),
-  trigger: z.enum(['request', 'api', 'schedule', 'watchdog', 'external']),
-  method: z.enum(['udp', 'ssh', 'none']),
+  trigger: z.enum(wakeTriggers),
+  method: z.enum(wakeMethods),
   requested_at: time,
   sent_at: time.nullable(),
   packets_sent: z.number().int().nullable(),
@@ -29,19 +33,19 @@ export const wakeSchema = z.object({
   alive_at: time.nullable(),
   running_at: time.nullable(),
   finished_at: time.nullable(),
-  outcome: z.enum(['pending', 'running', 'failed', 'timeout', 'cancelled']),
+  outcome: z.enum(wakeOutcomes),
   error: publicErrorSchema.nullable(),
   timeline_ms: z.object({ sent: z.number().int().nullable(), alive: z.number().int().nullable(), running: z.number().int().nullable() })
 })
 
 export const shutdownSchema = z.object({
   id: z.number().int(),
-  trigger: z.enum(['idle', 'api']),
+  trigger: z.enum(shutdownTriggers),
   requested_at: time,
   sent_at: time.nullable(),
   exit_code: z.number().int().nullable(),
   off_at: time.nullable(),
-  outcome: z.enum(['pending', 'off', 'vetoed', 'failed', 'timeout', 'cancelled']),
+  outcome: z.enum(shutdownOutcomes),
   error: publicErrorSchema.nullable()
 })
 

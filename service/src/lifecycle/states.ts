@@ -1,8 +1,8 @@
+import type { Phase } from '../ports/phases.js'
 import type { ShutdownTrigger, WakeTrigger } from '../ports/power-records.js'
 
-/** Lifecycle phases, named as in the design. */
-export const phases = ['UNKNOWN', 'OFFLINE', 'WAKING', 'BOOTING', 'RUNNING', 'IDLE', 'SHUTDOWN'] as const
-export type Phase = typeof phases[number]
+// declared in ports/ beside the other words the lifecycle shares: the status contract publishes them
+export { phases, type Phase } from '../ports/phases.js'
 
 /** The wake the supervisor is waiting on: at most one per server (single-flight). */
 export interface WakeInFlight {

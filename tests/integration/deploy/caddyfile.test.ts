@@ -16,7 +16,7 @@ const skip = !caddyAvailable() && missingTool('caddy')
 const root = new URL('../../../', import.meta.url)
 const shipped = fileURLToPath(new URL('deploy/caddy/Caddyfile', root))
 
-interface Route { match?: Array<{ host?: string[], path?: string[] }>, handle: Handler[] }
+interface Route { match?: Array<{ host?: string[], path?: string[], remote_ip?: { ranges: string[] } }>, handle: Handler[] }
 interface Handler { handler: string, routes?: Route[], [key: string]: unknown }
 
 function caddy (t: { after: (fn: () => void) => void }, args: string[]): { status: number | null, stdout: string, stderr: string } {
@@ -68,12 +68,32 @@ test('each protected site asks Hall first, with the forward_auth the e2e tests u
 
 test('Hall\'s public host exposes the paths Traefik\'s router for Hall exposes, and nothing else', { skip }, (t) => {
   const routes = siteRoutes(adapt(t, shipped), 'hall.audit-io.fr')
-  const paths = routes.flatMap(r => r.match?.flatMap(m => m.path ?? []) ?? []).sort()
+  const isAdmin = (r: Route): boolean => r.match?.some(m => m.path?.some(p => p.startsWith('/admin')) === true) === true
+  const paths = routes.filter(r => !isAdmin(r)).flatMap(r => r.match?.flatMap(m => m.path ?? []) ?? []).sort()
   // Traefik's: Path(`/x`) is "/x", PathPrefix(`/y/`) is "/y/*" in Caddy's words
   // Hall's own router is the one whose rule has paths after its host
   const rule = readFileSync(new URL('deploy/traefik/hall.example.yml', root), 'utf8').match(/^\s+rule: (Host\(`[^`]+`\) && \(.*)$/m)?.[1] ?? ''
   const traefik = [...rule.matchAll(/(Path|PathPrefix)\(`([^`]+)`\)/g)].map(([, kind, p]) => kind === 'Path' ? p! : `${p!}*`).sort()
   assert.ok(traefik.length > 0, 'the Traefik rule lists paths')
   assert.deepEqual(paths, traefik)
-  assert.equal(routes.length, 2, 'the public paths, then a 404 for the rest')
+  assert.equal(routes.length, 4, 'the public paths, the admin for the LAN, a 403 for the admin elsewhere, then a 404 for the rest')
+})
+
+test('Hall\'s admin is passed to Hall only from the addresses of Traefik\'s hall_admin_lan, and refused from anywhere else', { skip }, (t) => {
+  const routes = siteRoutes(adapt(t, shipped), 'hall.audit-io.fr')
+  const traefik = readFileSync(new URL('deploy/traefik/hall.example.yml', root), 'utf8')
+  const adminRule = traefik.match(/^\s+rule: Host\(`[^`]+`\) && \((Path\(`\/admin`\).*)\)$/m)?.[1] ?? ''
+  const adminPaths = [...adminRule.matchAll(/(Path|PathPrefix)\(`([^`]+)`\)/g)].map(([, kind, p]) => kind === 'Path' ? p! : `${p!}*`).sort()
+  assert.deepEqual(adminPaths, ['/admin', '/admin/*'], 'Traefik routes /admin and what is under it')
+  const sourceRange = traefik.match(/hall_admin_lan:\n\s+ipAllowList:\n\s+sourceRange:\n((?:\s+- .+\n)+)/)?.[1]?.split('\n').map(l => l.replace(/^\s+- /, '').trim()).filter(Boolean) ?? []
+  assert.ok(sourceRange.length > 0, 'Traefik\'s allow-list lists addresses')
+
+  const [lan, elsewhere] = routes.filter(r => r.match?.some(m => m.path?.includes('/admin')) === true)
+  assert.deepEqual(lan?.match, [{ path: adminPaths, remote_ip: { ranges: sourceRange } }])
+  const lanProxy = lan?.handle[0]?.routes?.[0]?.handle[0]
+  assert.equal(lanProxy?.handler, 'reverse_proxy')
+  assert.deepEqual(lanProxy?.upstreams, [{ dial: '127.0.0.1:8080' }])
+  assert.deepEqual(elsewhere?.match, [{ path: adminPaths }])
+  assert.deepEqual(elsewhere?.handle[0]?.routes?.[0]?.handle[0], { handler: 'static_response', status_code: 403 })
+  assert.ok(routes.indexOf(lan!) < routes.indexOf(elsewhere!), 'the LAN\'s route is tried first')
 })

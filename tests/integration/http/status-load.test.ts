@@ -32,8 +32,12 @@ const PHASE_MS = 2000
  */
 const ROUNDS = 3
 const INTERVAL_MS = 1
-/** Below this, a p99 is scheduler noise: a 0.3 ms quiet p99 does not make 0.7 ms loaded a failure. */
-const FLOOR_MS = 2
+/**
+ * Below this, a p99 is scheduler noise: on the 2-core VM the tests share, the quiet p99 alone
+ * ranged from 1.4 to 20 ms between runs, while a Hall that runs SQLite per domain for the list
+ * is at seconds. A 1 ms quiet p99 does not make 3 ms loaded a failure.
+ */
+const FLOOR_MS = 5
 
 test('forward-auth p99 stays within 2x its quiet p99 while four clients loop on GET /api/status (1000 domains)', async (t) => {
   const health = await startHealthServer()

@@ -23,6 +23,12 @@ export interface StackOptions {
   readyAfterMs: number
   /** Wake through this relay with Debian's wakeonlan instead of sending UDP from Hall. */
   relay?: SshRelay
+  /**
+   * Shut down through this relay: the command it runs presses the simulated server's power
+   * button (`POST /power-off`), as `systemctl poweroff` would. Without it, the server has no
+   * shutdown command and Hall refuses to shut it down.
+   */
+  shutdownVia?: SshRelay
 }
 
 export interface Stack {
@@ -46,7 +52,7 @@ export async function startStack (t: After, opts: StackOptions): Promise<Stack> 
   })
   t.after(() => sim.close())
   const configFile = join(dir, 'domains.json')
-  await writeFile(configFile, JSON.stringify(domainsJson(sim, opts.relay), null, 2))
+  await writeFile(configFile, JSON.stringify(domainsJson(sim, opts.relay, opts.shutdownVia), null, 2))
   const hall = await startHall({ configFile })
   t.after(() => hall.stop())
 
@@ -75,23 +81,17 @@ export async function startStack (t: After, opts: StackOptions): Promise<Stack> 
   return stack
 }
 
-function domainsJson (sim: SimulatedServer, relay: SshRelay | undefined): unknown {
+function domainsJson (sim: SimulatedServer, relay: SshRelay | undefined, shutdownVia: SshRelay | undefined): unknown {
   const wake = relay === undefined
     ? { method: 'udp', broadcast: '127.0.0.1', port: sim.udpPort }
     : { method: 'ssh', relay: 'lan', command: `wakeonlan -i {broadcast} -p ${sim.udpPort} {mac}`, broadcast: '127.0.0.1' }
+  const relays: Record<string, unknown> = {}
+  if (relay !== undefined) relays.lan = relayJson(relay)
+  if (shutdownVia !== undefined) relays.power = relayJson(shutdownVia)
+  // the relay's shell runs node by absolute path: sshd sessions get a minimal PATH
+  const powerOff = `${process.execPath} -e "fetch('http://127.0.0.1:${sim.httpPort}/power-off', { method: 'POST' }).then(r => process.exit(r.status === 202 ? 0 : 1))"`
   return {
-    relays: relay === undefined
-      ? {}
-      : {
-          lan: {
-            host: '127.0.0.1',
-            port: relay.port,
-            user: relay.user,
-            private_key_file: relay.privateKeyFile,
-            host_key_sha256: relay.hostKeySha256,
-            command_timeout_seconds: 10
-          }
-        },
+    relays,
     servers: {
       lab: {
         ip: '127.0.0.1',
@@ -104,12 +104,24 @@ function domainsJson (sim: SimulatedServer, relay: SshRelay | undefined): unknow
         ],
         probe_interval_seconds: 1,
         probe_timeout_seconds: 1,
-        wake_timeout_seconds: 25
+        wake_timeout_seconds: 25,
+        ...(shutdownVia === undefined ? {} : { shutdown: { relay: 'power', command: powerOff, off_timeout_seconds: 10 } })
       }
     },
     domains: {
       [DOMAIN]: { server: 'lab', upstream: `http://127.0.0.1:${sim.httpPort}` }
     }
+  }
+}
+
+function relayJson (relay: SshRelay): unknown {
+  return {
+    host: '127.0.0.1',
+    port: relay.port,
+    user: relay.user,
+    private_key_file: relay.privateKeyFile,
+    host_key_sha256: relay.hostKeySha256,
+    command_timeout_seconds: 10
   }
 }
 

@@ -18,6 +18,11 @@ export interface CaddyOptions {
   authUrl: string // Hall's base URL, e.g. 'http://127.0.0.1:PORT'
   upstream: string // 'http://127.0.0.1:PORT'
   copyHeaders?: string[]
+  /**
+   * Keep the shipped file's site for Hall's own host (public pages, and /admin for the LAN) as
+   * `http://<hallHost>:<port>` on the same port, proxied to authUrl; left out when unset.
+   */
+  hallHost?: string
 }
 
 export interface RunningCaddy {
@@ -96,7 +101,12 @@ function caddyfile (port: number, opts: CaddyOptions): string {
   swap(/\ntesting\.audit-io\.fr \{\n\timport hall\n\treverse_proxy https:\/\/192\.168\.1\.20:8443 \{\n\t\timport lan_upstream\n\t\}\n\}\n/,
     `\nhttp://:${port} {\n\tbind 127.0.0.1\n\timport hall\n\treverse_proxy ${hostPort(opts.upstream)}\n}\n`)
   swap(/\nerp\.audit-io\.fr \{[\s\S]*?\n\}\n/, '\n')
-  swap(/\nhall\.audit-io\.fr \{[\s\S]*?\n\}\n/, '\n')
+  if (opts.hallHost === undefined) {
+    swap(/\nhall\.audit-io\.fr \{[\s\S]*?\n\}\n/, '\n')
+  } else {
+    swap('\nhall.audit-io.fr {\n', `\nhttp://${opts.hallHost}:${port} {\n\tbind 127.0.0.1\n`)
+    swap(/\treverse_proxy 127\.0\.0\.1:8080\n/g, `\treverse_proxy ${hostPort(opts.authUrl)}\n`)
+  }
   // `persist_config off` is not accepted by 2.6.2; the XDG dirs keep autosave in the temp dir
   return `{\n\tadmin off\n\tauto_https off\n}\n${text}`
 }

@@ -89,7 +89,7 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   app.register(traefikRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl, proxies, adminAllow: deps.admin?.adminAllow })
   const limits = createFailureLimits(deps.clock)
   app.register(controlRoutes, { fleet: deps.fleet, auth: createApiKeyAuth({ apiKeys: deps.apiKeys, clock: deps.clock, limits, log: deps.log }) })
-  app.register(redirectRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl })
+  app.register(redirectRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl, limit })
   if (deps.admin !== undefined) {
     app.register(adminRoutes, { ...deps.admin, fleet: deps.fleet, history: deps.history, clock: deps.clock, publicUrl: deps.publicUrl, proxies })
   }

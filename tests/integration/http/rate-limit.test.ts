@@ -81,7 +81,7 @@ async function spend (app: FastifyInstance, count: number, peer: string, forward
 test(`a client past ${REQUEST_BURST} requests gets 429 with Retry-After on every public route; another client does not`, async (t) => {
   const { app, clock } = await startHall(t)
   await spend(app, REQUEST_BURST, PROXY, () => '203.0.113.7')
-  for (const url of [...PUBLIC_ROUTES, `/api/events/${DOMAIN}`]) {
+  for (const url of [...PUBLIC_ROUTES, `/api/events/${DOMAIN}`, `/api/redirect/${DOMAIN}?to=/`]) {
     const refused = await get(app, url, PROXY, '203.0.113.7')
     assert.equal(refused.status, 429, url)
     assert.equal(refused.retryAfter, '1', url)

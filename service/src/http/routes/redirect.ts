@@ -3,8 +3,9 @@ import type { Fleet } from '../../lifecycle/fleet.js'
 import { isServing } from '../../lifecycle/states.js'
 import { sendError } from '../error-answer.js'
 import { safeReturnUrl } from '../forward-auth/return-url.js'
+import type { LimitHook } from '../rate-limit.js'
 
-export interface RedirectOptions { fleet: Fleet, publicUrl: string }
+export interface RedirectOptions { fleet: Fleet, publicUrl: string, limit: LimitHook }
 
 const domainParams = { type: 'object', required: ['domain'], properties: { domain: { type: 'string', maxLength: 253 } } } as const
 // `to` is checked by safeReturnUrl, which falls back to the domain's root instead of refusing
@@ -16,7 +17,8 @@ const toQuery = { type: 'object', properties: { to: { type: 'string' } } } as co
  * rule (an http(s) URL on that same domain, return-url.ts): never an open redirect. The waiting
  * page's no-JavaScript refresh comes here. It never wakes anything: the proxy's request did.
  */
-export const redirectRoutes: FastifyPluginAsync<RedirectOptions> = async (app, { fleet, publicUrl }) => {
+export const redirectRoutes: FastifyPluginAsync<RedirectOptions> = async (app, { fleet, publicUrl, limit }) => {
+  app.addHook('onRequest', limit)
   app.get<{ Params: { domain: string }, Querystring: { to?: string } }>('/api/redirect/:domain', {
     schema: { params: domainParams, querystring: toQuery }
   }, async (req, reply) => {

@@ -27,6 +27,9 @@ export function securityHeaders (publicUrl: string): FastifyHelmetOptions {
     },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
+    // browsers honour (and over plain http complain about) these only on a trustworthy origin
+    crossOriginOpenerPolicy: https,
+    originAgentCluster: https,
     // over plain http a browser ignores it anyway; over https, a year, for Hall's own host only
     strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false
   }

@@ -103,3 +103,19 @@ test('status API says what the server is doing, in the words the page uses', asy
   assert.equal(status.state, 'OFFLINE')
   assert.equal(status.activity, 'asleep')
 })
+
+test('headers that only mean something over https are sent only when Hall is reached over https', async (t) => {
+  const headersOf = async (publicUrl: string): Promise<Record<string, unknown>> => {
+    const { hall } = await startAsleep(t, { HALL_PUBLIC_URL: publicUrl })
+    const res = await request(`${hall.url}/`)
+    await res.body.text()
+    return res.headers
+  }
+  const lan = await headersOf('http://hall.lan:8080')
+  assert.deepEqual([lan['cross-origin-opener-policy'], lan['origin-agent-cluster'], lan['strict-transport-security']], [undefined, undefined, undefined])
+  assert.doesNotMatch(String(lan['content-security-policy']), /upgrade-insecure-requests/)
+  const web = await headersOf('https://hall.example.test')
+  assert.equal(web['cross-origin-opener-policy'], 'same-origin')
+  assert.match(String(web['strict-transport-security']), /max-age=31536000/)
+  assert.match(String(web['content-security-policy']), /upgrade-insecure-requests/)
+})

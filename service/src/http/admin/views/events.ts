@@ -43,10 +43,15 @@ export interface EventRow {
   details: string | null
 }
 
-/** Who asked for it: the account the admin's audit records (details.account), when there is one. */
+/**
+ * Who asked for it: the account the admin's audit records (details.account), else who the
+ * command line says ran it (details.by, e.g. "root (hall user)"), when there is one.
+ */
 function byOf (e: EventRecord): string {
   const d = e.details
-  return d !== null && typeof d === 'object' && typeof (d as { account?: unknown }).account === 'string' ? (d as { account: string }).account : ''
+  if (d === null || typeof d !== 'object') return ''
+  const { account, by } = d as { account?: unknown, by?: unknown }
+  return typeof account === 'string' ? account : typeof by === 'string' ? by : ''
 }
 
 export function eventRow (e: EventRecord, ctx: AdminContext): EventRow {

@@ -59,3 +59,11 @@ test('filterQuery leaves out what is not filtered', () => {
   assert.equal(filterQuery({ period: '7d' }), 'period=7d')
   assert.equal(filterQuery({ period: 'all', level: 'error' }, { after: '3' }), 'level=error&period=all&after=3')
 })
+
+test('who asked: the admin account, else who ran the command line, else nobody', () => {
+  const by = (details: EventRecord['details']): string => eventRow(event({ details }), ctx()).by
+  assert.equal(by({ account: 'alice' }), 'alice')
+  assert.equal(by({ account: null, by: 'root (hall user)' }), 'root (hall user)')
+  assert.equal(by({ server: 'lab' }), '')
+  assert.equal(by(null), '')
+})

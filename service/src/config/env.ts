@@ -36,7 +36,10 @@ const envSchema = z.object({
   HALL_ADMIN_ALLOW: cidrList(DEFAULT_ADMIN_ALLOW),
   // counted in bytes, not characters: the HMAC key is the UTF-8 text
   HALL_SESSION_SECRET: z.string().refine(s => Buffer.byteLength(s, 'utf8') >= MIN_SESSION_SECRET_BYTES,
-    { message: `${MIN_SESSION_SECRET_BYTES} bytes at least` }).optional()
+    { message: `${MIN_SESSION_SECRET_BYTES} bytes at least` }).optional(),
+  HALL_ENERGY_PRICE: z.coerce.number().min(0).optional(),
+  HALL_CURRENCY: z.string().regex(/^[A-Za-z]{3}$/).default('EUR'),
+  HALL_GATEWAY_WATTS: z.coerce.number().min(0).default(0)
 })
 
 export interface HallEnv {
@@ -61,7 +64,11 @@ export interface HallEnv {
   readonly adminAllow: readonly Cidr[]
   /** Signs the admin's session cookies; null: Hall generates one and keeps it in the database. */
   readonly sessionSecret: string | null
+  /** The energy report: price of a kWh (null: no money figures), its currency, and the gateway's own draw in watts. */
+  readonly energy: EnergyEnv
 }
+
+export interface EnergyEnv { readonly pricePerKwh: number | null, readonly currency: string, readonly gatewayWatts: number }
 
 /** What each variable is for and what a valid value looks like: the error says this, not zod's words. */
 const expected: Record<keyof z.input<typeof envSchema>, string> = {
@@ -76,7 +83,10 @@ const expected: Record<keyof z.input<typeof envSchema>, string> = {
   HALL_TRUSTED_PROXIES: 'the proxies whose X-Forwarded-* headers Hall believes: comma-separated CIDRs such as 127.0.0.0/8,::1/128',
   HALL_TRAEFIK_DIR: 'the folder Hall writes Traefik\'s dynamic config to, such as /etc/traefik/dynamic',
   HALL_ADMIN_ALLOW: `the client addresses that may open /admin: comma-separated CIDRs such as 192.168.1.0/24,127.0.0.1 (default: ${DEFAULT_ADMIN_ALLOW})`,
-  HALL_SESSION_SECRET: `the key that signs admin session cookies: at least ${MIN_SESSION_SECRET_BYTES} bytes, such as the output of openssl rand -base64 48 (unset: Hall makes one and keeps it in its database)`
+  HALL_SESSION_SECRET: `the key that signs admin session cookies: at least ${MIN_SESSION_SECRET_BYTES} bytes, such as the output of openssl rand -base64 48 (unset: Hall makes one and keeps it in its database)`,
+  HALL_ENERGY_PRICE: 'the price of one kWh for the energy report: a number such as 0.25 (unset: kWh only, no money)',
+  HALL_CURRENCY: 'the currency of HALL_ENERGY_PRICE: a three-letter code such as EUR',
+  HALL_GATEWAY_WATTS: 'what the gateway (the Pi and its switch port) draws, in watts, such as 4: subtracted from the energy saved'
 }
 
 export function readEnv (source: NodeJS.ProcessEnv = process.env, dotenvFile?: string): HallEnv {
@@ -107,6 +117,7 @@ export function readEnv (source: NodeJS.ProcessEnv = process.env, dotenvFile?: s
     apiKey: e.HALL_API_KEY ?? null,
     traefikDir: e.HALL_TRAEFIK_DIR ?? null,
     adminAllow: e.HALL_ADMIN_ALLOW,
-    sessionSecret: e.HALL_SESSION_SECRET ?? null
+    sessionSecret: e.HALL_SESSION_SECRET ?? null,
+    energy: Object.freeze({ pricePerKwh: e.HALL_ENERGY_PRICE ?? null, currency: e.HALL_CURRENCY.toUpperCase(), gatewayWatts: e.HALL_GATEWAY_WATTS })
   })
 }

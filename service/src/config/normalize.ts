@@ -96,7 +96,7 @@ function toServer (name: string, s: ServerEntry, upstreams: string[], relays: Ma
           timezone: s.schedule.timezone,
           windows: s.schedule.windows.map(w => ({ days: w.days as Weekday[], fromMinute: minutes(w.from), toMinute: minutes(w.to) }))
         },
-    power: s.power === undefined ? null : { onWatts: s.power.on_watts, offWatts: s.power.off_watts }
+    power: s.power === undefined ? null : { onWatts: s.power.on_watts, offWatts: s.power.off_watts, bootWatts: s.power.boot_watts ?? s.power.on_watts }
   })
 }
 

@@ -74,7 +74,11 @@ const shutdownSchema = z.strictObject({
   busy_check: z.string().min(1).optional().describe('Run on the relay first; exit code 0 means busy and vetoes the shutdown'),
   off_timeout_seconds: z.number().min(5).max(3600).default(180).describe('How long the host may keep answering after the command')
 })
-const powerSchema = z.strictObject({ on_watts: z.number().min(0), off_watts: z.number().min(0) })
+const powerSchema = z.strictObject({
+  on_watts: z.number().min(0).describe('Draw while the server is up (RUNNING, IDLE, SHUTDOWN), in watts'),
+  off_watts: z.number().min(0).describe('Draw while it is off (Wake-on-LAN standby), in watts'),
+  boot_watts: z.number().min(0).optional().describe('Draw while it wakes and boots (WAKING, BOOTING), in watts; default: on_watts')
+})
 
 export const serverSchema = z.strictObject({
   ip: ipv4,

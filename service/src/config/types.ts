@@ -67,7 +67,8 @@ export interface ScheduleWindow {
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'
 export interface ScheduleConfig { readonly timezone: string, readonly windows: readonly ScheduleWindow[] }
 
-export interface PowerConfig { readonly onWatts: number, readonly offWatts: number }
+/** Watts for the energy report; bootWatts (WAKING, BOOTING) is onWatts unless the file says otherwise. */
+export interface PowerConfig { readonly onWatts: number, readonly offWatts: number, readonly bootWatts: number }
 
 export interface ServerConfig {
   readonly name: string

@@ -32,3 +32,16 @@ test('defaults fill what the environment lacks', () => {
   const env = readEnv({})
   assert.deepEqual([env.configFile, env.dbFile, env.port, env.publicUrl], ['domains.json', 'data/hall.db', 8080, 'http://localhost:8080'])
 })
+
+test('the energy report: no price by default, euros, a gateway that draws nothing', () => {
+  assert.deepEqual(readEnv({}).energy, { pricePerKwh: null, currency: 'EUR', gatewayWatts: 0 })
+  assert.deepEqual(readEnv({ HALL_ENERGY_PRICE: '0.2516', HALL_CURRENCY: 'chf', HALL_GATEWAY_WATTS: '4.5' }).energy,
+    { pricePerKwh: 0.2516, currency: 'CHF', gatewayWatts: 4.5 })
+})
+
+test('a bad energy price says what a valid one looks like', () => {
+  assert.equal(envError({ HALL_ENERGY_PRICE: 'cheap' }), [
+    'invalid environment:',
+    '  HALL_ENERGY_PRICE="cheap" is not valid. It is the price of one kWh for the energy report: a number such as 0.25 (unset: kWh only, no money)'
+  ].join('\n'))
+})

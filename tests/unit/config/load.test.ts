@@ -67,7 +67,8 @@ test('full form (DESIGN.md example): relays resolved, units in ms, MACs canonica
     timezone: 'Europe/Paris',
     windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], fromMinute: 480, toMinute: 1140 }]
   })
-  assert.deepEqual(testing.power, { onWatts: 120, offWatts: 3 })
+  // no boot_watts in the file: waking and booting are counted at on_watts
+  assert.deepEqual(testing.power, { onWatts: 120, offWatts: 3, bootWatts: 120 })
   const expected: HealthCheck[] = [
     { type: 'ping', host: '192.168.1.20' },
     { type: 'tcp', host: '192.168.1.20', port: 22 },

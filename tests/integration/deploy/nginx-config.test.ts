@@ -153,7 +153,12 @@ test('Hall\'s public host serves only what a browser needs; port 80 sends everyt
     assert.equal(res.statusCode, 200, path)
     assert.equal(await res.body.text(), `hall page ${path}`)
   }
-  for (const path of ['/forward-auth', '/forward-auth/nginx', '/traefik/dynamic', '/api/wol/lab', '/admin']) {
+  // the admin goes to Hall for a LAN address (loopback here): the allow/deny list is checked below
+  for (const path of ['/admin', '/admin/login']) {
+    const res = await request(`${nginx.url}${path}`, { headers: { host: PUBLIC_HOST } })
+    assert.deepEqual([res.statusCode, await res.body.text()], [200, `hall page ${path}`], path)
+  }
+  for (const path of ['/forward-auth', '/forward-auth/nginx', '/traefik/dynamic', '/api/wol/lab', '/administrator']) {
     const res = await request(`${nginx.url}${path}`, { headers: { host: PUBLIC_HOST } })
     await res.body.dump()
     assert.equal(res.statusCode, 404, path)
@@ -176,4 +181,12 @@ test('Hall\'s public host exposes the paths Traefik\'s router for Hall exposes, 
   const traefik = [...rule.matchAll(/(Path|PathPrefix)\(`([^`]+)`\)/g)].map(([, kind, p]) => kind === 'Path' ? p! : `${p!}*`).sort()
   assert.ok(traefik.length > 0, 'the Traefik rule lists paths')
   assert.deepEqual(nginx, traefik)
+})
+
+test('Hall\'s admin on nginx: the LAN ranges of HALL_ADMIN_ALLOW\'s default pass, everyone else is denied', () => {
+  const text = readFileSync(SHIPPED_NGINX_CONF, 'utf8')
+  const admin = /location ~ \^\/admin\(\/\|\$\) \{([^}]*)\}/.exec(text)?.[1] ?? ''
+  const allowed = [...admin.matchAll(/allow (\S+);/g)].map(m => m[1]).sort()
+  assert.deepEqual(allowed, ['10.0.0.0/8', '127.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '::1', 'fc00::/7'])
+  assert.match(admin, /deny all;\s+proxy_pass http:\/\/127\.0\.0\.1:8080;/)
 })

@@ -80,7 +80,9 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
     log.info({ file: result.file, changed: result.changed }, 'traefik dynamic config written')
   }
   const renderable = (candidate: HallConfig): void => { renderTraefik(candidate, env.publicUrl, env.adminAllow) }
-  const reloader = createReloader({ file: env.configFile, fleet, events: store.events, log, now: () => clock.now(), validate: renderable, onApplied: writeTraefik })
+  let configLoadedAt = clock.now()
+  const applied = (current: HallConfig): void => { configLoadedAt = clock.now(); writeTraefik(current) }
+  const reloader = createReloader({ file: env.configFile, fleet, events: store.events, log, now: () => clock.now(), validate: renderable, onApplied: applied })
   const onSighup = (): void => { reloader.reload('SIGHUP') }
   let watcher: ConfigWatcher | null = null
   if (options.watch ?? options.config === undefined) {
@@ -91,8 +93,9 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
     process.off('SIGHUP', onSighup)
     watcher?.close()
   }
+  const vitals = { queuedWrites: () => store.writes.size(), configLoadedAt: () => configLoadedAt }
   const admin = { store, adminAllow: env.adminAllow, sessionSecret: env.sessionSecret }
-  const app = buildApp({ fleet, history: recent.history, clock, log, publicUrl: env.publicUrl, trustedProxies: env.trustedProxies, version, apiKeys: store.apiKeys, admin })
+  const app = buildApp({ fleet, history: recent.history, clock, log, publicUrl: env.publicUrl, trustedProxies: env.trustedProxies, version, apiKeys: store.apiKeys, admin, vitals })
 
   const prune = (): void => {
     // in small batches beside the requests; a locked database postpones it to the next round

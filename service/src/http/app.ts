@@ -12,6 +12,7 @@ import { answerShuttingDown } from './forward-auth/answers.js'
 import { createForwardAuthHandler } from './forward-auth/handler.js'
 import { controlRoutes } from './routes/control.js'
 import { eventRoutes } from './routes/events.js'
+import { healthRoutes, type HallVitals } from './routes/health.js'
 import { pageRoutes } from './routes/pages.js'
 import { redirectRoutes } from './routes/redirect.js'
 import { statusRoutes } from './routes/status.js'
@@ -34,6 +35,8 @@ export interface AppDeps {
   readonly apiKeys: Pick<ApiKeys, 'verify' | 'touch'>
   /** The admin (/admin, /forward-auth/admin); left out, neither is served. */
   readonly admin?: AdminDeps
+  /** For GET /api/health: the database's write backlog and when the config was loaded. */
+  readonly vitals?: HallVitals
 }
 
 /**
@@ -84,6 +87,7 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   // one budget per client across the public routes; forward-auth is answered before Fastify, uncounted
   const limit = limitRequests(createRequestLimiter({ clock: deps.clock }))
   app.register(statusRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, version: deps.version, proxies, limit })
+  app.register(healthRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, version: deps.version, vitals: deps.vitals, limit })
   app.register(pageRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, limit })
   app.register(eventRoutes, { fleet: deps.fleet, history: deps.history, startedAt, clock: deps.clock, limit })
   app.register(traefikRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl, proxies, adminAllow: deps.admin?.adminAllow })

@@ -43,6 +43,8 @@ export interface Fleet {
   requestWake (server: string, trigger: WakeTrigger): void
   /** In memory only: a counter bump. */
   noteActivity (domain: string): void
+  /** In memory only: a browser navigation sent to the waiting page (`waited`) or passed through. */
+  noteNavigation (domain: string, waited: boolean): void
   /** In memory only: recorded later, at most once a minute per domain and reason. */
   noteRefusedWake (domain: string, reason: string): void
   /** Starts a wake now (or reports the one under way); throws HALL_ERR_SERVER_UNKNOWN. */
@@ -129,15 +131,20 @@ export function createFleet (deps: FleetDeps): Fleet {
   function flush (): void {
     const now = clock.now()
     const counts = activity.drain()
+    const navigations = activity.drainNavigations()
     if (counts.size > 0) {
       const servers = new Set([...counts.keys()].map(d => config.domains.get(d)?.server))
       for (const name of servers) if (name !== undefined) supervisors.get(name)?.dispatch({ kind: 'activity', at: now })
+    }
+    if (counts.size > 0 || navigations.size > 0) {
       try {
-        store.activity.add([...counts].map(([domain, hits]) => ({ minute: minuteOf(now), domain, hits })))
+        const domains = new Set([...counts.keys(), ...navigations.keys()])
+        store.activity.add([...domains].map(domain => ({ minute: minuteOf(now), domain, hits: counts.get(domain) ?? 0, ...navigations.get(domain) })))
       } catch (err) {
         deps.log.error({ err }, 'could not record activity')
       }
     }
+    beatUptime(now, false)
     for (const r of refusals.due(now)) {
       try {
         const server = config.domains.get(r.domain)?.server ?? null
@@ -145,6 +152,15 @@ export function createFleet (deps: FleetDeps): Fleet {
       } catch (err) {
         deps.log.error({ err }, 'could not record refused wakes')
       }
+    }
+  }
+
+  /** The energy report counts only the time Hall was running: a missed beat is logged, never thrown. */
+  function beatUptime (now: number, final: boolean): void {
+    try {
+      store.uptime?.beat(now, final)
+    } catch (err) {
+      deps.log.error({ err }, 'could not record that Hall is running')
     }
   }
 
@@ -170,6 +186,7 @@ export function createFleet (deps: FleetDeps): Fleet {
       const server = config.domains.get(domain)?.server
       if (server !== undefined && phases.get(server) === 'IDLE') queue(server, 'activity', s => s.dispatch({ kind: 'activity', at: clock.now() }))
     },
+    noteNavigation: (domain, waited) => activity.noteNavigation(domain, waited),
     noteRefusedWake: (domain, reason) => refusals.note(domain, reason),
     wakeNow (name, trigger) {
       const supervisor = supervisorOf(name)
@@ -235,12 +252,14 @@ export function createFleet (deps: FleetDeps): Fleet {
     },
     start () {
       started = true
+      beatUptime(clock.now(), false)
       for (const s of supervisors.values()) s.start()
       scheduleFlush()
     },
     stop () {
       if (flushTimer !== null) clock.clearTimeout(flushTimer)
       flush()
+      beatUptime(clock.now(), true)
       for (const s of supervisors.values()) s.stop()
     }
   }

@@ -85,8 +85,10 @@ export interface LifecycleStore {
     pending (): readonly StoredShutdown[]
   }
   readonly activity: {
-    add (rows: Array<{ minute: number, domain: string, hits: number }>): void
+    add (rows: Array<{ minute: number, domain: string, hits: number, waited?: number, passed?: number }>): void
   }
+  /** When Hall was running: the energy report's known time (optional: test stores may leave it out). */
+  readonly uptime?: { beat (now: number, final?: boolean): void }
   readonly events: {
     record (e: { at: number, level: 'info' | 'warn' | 'error', server: string | null, kind: string, message: string, details?: unknown }): void
   }

@@ -3,8 +3,14 @@ import { directWrites, isBusy, type Writes } from './write-queue.js'
 
 const minuteMs = 60_000
 
-/** Hits for one domain in one minute; `minute` is any epoch ms within it (stored as the minute's start). */
-export interface ActivityRow { minute: number, domain: string, hits: number }
+/**
+ * Hits for one domain in one minute; `minute` is any epoch ms within it (stored as the minute's start).
+ * `waited` and `passed`: browser navigations sent to the waiting page, and passed straight through.
+ */
+export interface ActivityRow { minute: number, domain: string, hits: number, waited?: number, passed?: number }
+
+/** Browser navigations over a period: people who waited for a wake, and people who did not. */
+export interface NavigationCounts { waited: number, passed: number }
 
 export interface Activity {
   /**
@@ -17,18 +23,24 @@ export interface Activity {
   hitsSince (domain: string, sinceMs: number): number
   /** Start (epoch ms) of the last minute with hits, or null if none is stored. */
   lastActiveMinute (domain: string): number | null
+  /** Navigations in the minutes that start within [fromMs, toMs). */
+  navigationsBetween (domain: string, fromMs: number, toMs: number): NavigationCounts
 }
 
 export function createActivity (db: Database.Database, writes: Writes = directWrites): Activity {
-  const upsert = db.prepare<[number, string, number]>(`
-    INSERT INTO activity (minute, domain, hits) VALUES (?, ?, ?)
-    ON CONFLICT (minute, domain) DO UPDATE SET hits = hits + excluded.hits`)
+  const upsert = db.prepare<[number, string, number, number, number]>(`
+    INSERT INTO activity (minute, domain, hits, waited, passed) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (minute, domain) DO UPDATE SET hits = hits + excluded.hits,
+      waited = waited + excluded.waited, passed = passed + excluded.passed`)
+  const navigations = db.prepare<[string, number, number], NavigationCounts>(`
+    SELECT coalesce(sum(waited), 0) AS waited, coalesce(sum(passed), 0) AS passed
+    FROM activity WHERE domain = ? AND minute >= ? AND minute < ?`)
   const sumSince = db.prepare<[string, number], { hits: number }>(
     'SELECT coalesce(sum(hits), 0) AS hits FROM activity WHERE domain = ? AND minute > ?')
   const lastMinute = db.prepare<[string], { minute: number | null }>(
     'SELECT max(minute) AS minute FROM activity WHERE domain = ? AND hits > 0')
   const addAll = db.transaction((rows: Iterable<ActivityRow>) => {
-    for (const r of rows) upsert.run(r.minute, r.domain, r.hits)
+    for (const r of rows) upsert.run(r.minute, r.domain, r.hits, r.waited ?? 0, r.passed ?? 0)
   })
   // hits not written yet, by "<minute start> <domain>"; `queued`: a write for them is in the queue
   const unwritten = new Map<string, ActivityRow>()
@@ -48,12 +60,18 @@ export function createActivity (db: Database.Database, writes: Writes = directWr
   return {
     add (rows) {
       for (const r of rows) {
-        if (r.hits === 0) continue
+        const waited = r.waited ?? 0
+        const passed = r.passed ?? 0
+        if (r.hits === 0 && waited === 0 && passed === 0) continue
         const minute = Math.floor(r.minute / minuteMs) * minuteMs
         const key = `${minute} ${r.domain}`
         const sum = unwritten.get(key)
-        if (sum === undefined) unwritten.set(key, { minute, domain: r.domain, hits: r.hits })
-        else sum.hits += r.hits
+        if (sum === undefined) unwritten.set(key, { minute, domain: r.domain, hits: r.hits, waited, passed })
+        else {
+          sum.hits += r.hits
+          sum.waited = (sum.waited ?? 0) + waited
+          sum.passed = (sum.passed ?? 0) + passed
+        }
       }
       if (queued || unwritten.size === 0) return
       queued = writes.run('activity.add', writeUnwritten) === 'waiting'
@@ -63,6 +81,9 @@ export function createActivity (db: Database.Database, writes: Writes = directWr
     },
     lastActiveMinute (domain) {
       return lastMinute.get(domain)?.minute ?? null
+    },
+    navigationsBetween (domain, fromMs, toMs) {
+      return navigations.get(domain, fromMs, toMs) ?? { waited: 0, passed: 0 }
     }
   }
 }

@@ -13,13 +13,15 @@ import { createAccounts, type Accounts } from './accounts.js'
 import { createSessions, type Sessions } from './sessions.js'
 import { createSettings, type Settings } from './settings.js'
 import { createRequestedBy, type RequestedBy } from './requested-by.js'
+import { createUptime, type Uptime } from './uptime.js'
 import { createWriteQueue, isBusy, type StoreLog, type WriteQueue } from './write-queue.js'
 
 export type { PersistedServerState, ServerStates } from './server-states.js'
 export type { TransitionInput, TransitionRecord, Transitions } from './transitions.js'
 export type { WakeRecord, Wakes } from './wakes.js'
 export type { EventLevel, EventInput, EventRecord, Events } from './events.js'
-export type { ActivityRow, Activity } from './activity.js'
+export type { ActivityRow, Activity, NavigationCounts } from './activity.js'
+export { UPTIME_BEAT_MS, type Uptime, type UptimeRun } from './uptime.js'
 export type { ShutdownRecord, Shutdowns } from './shutdowns.js'
 export { apiKeyActions, isInScope, parseApiKeyScopes, type ApiKeyAction, type ApiKeyRecord, type ApiKeyScopes, type ApiKeys } from './api-keys.js'
 export { pruneOlderThan, type PruneCounts, type PruneResult } from './prune.js'
@@ -48,6 +50,8 @@ export interface HallStore {
   sessions: Sessions
   settings: Settings
   requestedBy: RequestedBy
+  /** When Hall was running (the energy report's known time). */
+  uptime: Uptime
   /** Deletes history older than `cutoffMs` in small batches, beside the requests; see prune.ts. */
   prune (cutoffMs: number): Promise<PruneResult>
   /** Writes what is queued (waiting up to CLOSE_WAIT_MS for another process's lock), then closes. */
@@ -95,6 +99,7 @@ export function openHallStore (file: string, options: HallStoreOptions = {}): Ha
     sessions: createSessions(db, writes),
     settings: createSettings(db, writes),
     requestedBy: createRequestedBy(db, writes),
+    uptime: createUptime(db, writes),
     prune: async (cutoffMs) => await pruneOlderThan(db, cutoffMs, { writes }),
     close () {
       if (!db.open) return // closing twice (shutdown hook and test cleanup) is harmless

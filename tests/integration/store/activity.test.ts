@@ -56,3 +56,14 @@ test('add is all or nothing', (t) => {
   assert.throws(() => activity.add([{ minute: m0, domain, hits: 5 }, bad]))
   assert.equal(activity.hitsSince(domain, m0), 0)
 })
+
+test('browser navigations that waited or passed add up per minute, beside the hits, and are summed over a period', (t) => {
+  const { activity } = activityInTempDb(t)
+  activity.add([{ minute: m0, domain, hits: 2, waited: 1, passed: 1 }])
+  // a navigation that does not count as activity still counts as a navigation
+  activity.add([{ minute: m0 + 10, domain, hits: 0, passed: 2 }, { minute: m0 + minute, domain, hits: 1, waited: 4 }])
+  assert.equal(activity.hitsSince(domain, m0), 3)
+  assert.deepEqual(activity.navigationsBetween(domain, m0, m0 + minute), { waited: 1, passed: 3 })
+  assert.deepEqual(activity.navigationsBetween(domain, m0, m0 + 2 * minute), { waited: 5, passed: 3 })
+  assert.deepEqual(activity.navigationsBetween('erp.audit-io.fr', m0, m0 + 2 * minute), { waited: 0, passed: 0 })
+})

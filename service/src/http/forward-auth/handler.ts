@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Fleet } from '../../lifecycle/fleet.js'
+import type { ForwardAuthCounts } from '../metrics/forward-auth-counts.js'
 import type { ProxyTrust } from '../trusted-proxies.js'
 import { answerDecision, answerInternalError, answerUntrustedProxy, type Dialect } from './answers.js'
+import { isBrowserNavigation } from './browser-navigation.js'
 import { decide } from './decide.js'
 import { readForwarded } from './forwarded.js'
 
@@ -13,6 +15,8 @@ export interface ForwardAuthOptions {
   readonly publicUrl: string
   readonly proxies: ProxyTrust
   readonly log: { error (obj: object, msg: string): void }
+  /** Answers by domain and outcome, for /metrics: plain increments. */
+  readonly counts?: ForwardAuthCounts
 }
 
 /** Answers the request and returns true when it is a forward-auth call; false leaves it to Fastify. */
@@ -25,7 +29,7 @@ export type ForwardAuthHandler = (req: IncomingMessage, res: ServerResponse) => 
  * the activity write and every log line happen beside this path.
  */
 export function createForwardAuthHandler (fleet: Fleet, options: ForwardAuthOptions): ForwardAuthHandler {
-  const { publicUrl, proxies, log } = options
+  const { publicUrl, proxies, log, counts } = options
   const handler: ForwardAuthHandler = (req, res) => {
     const dialect = forwardAuthDialect(req)
     if (dialect === null) return false
@@ -41,12 +45,14 @@ export function createForwardAuthHandler (fleet: Fleet, options: ForwardAuthOpti
 
   function respond (req: IncomingMessage, res: ServerResponse, dialect: Dialect): void {
     // X-Forwarded-Host decides what gets woken: anyone who could forge it could power servers on
-    if (!proxies.trusts(req.socket.remoteAddress)) return answerUntrustedProxy(res)
+    if (!proxies.trusts(req.socket.remoteAddress)) { counts?.count(null, 'untrusted'); return answerUntrustedProxy(res) }
     const forwarded = readForwarded(req.headers)
     const view = forwarded.host === null ? undefined : fleet.lookup(forwarded.host)
     const decision = decide(view, forwarded, publicUrl)
+    counts?.count(view?.domain.host ?? null, decision.kind)
     if (view !== undefined && decision.kind !== 'no-host' && decision.kind !== 'unknown-domain') {
       if (decision.counts) fleet.noteActivity(view.domain.host)
+      if (decision.kind !== 'unavailable' && isBrowserNavigation(forwarded)) fleet.noteNavigation(view.domain.host, decision.kind === 'redirect')
       if (decision.kind !== 'pass' && decision.wake) fleet.requestWake(view.server.name, 'request')
       if (decision.kind === 'unavailable' && decision.refusal !== null) fleet.noteRefusedWake(view.domain.host, decision.refusal)
     }

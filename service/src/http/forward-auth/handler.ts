@@ -4,7 +4,6 @@ import type { ForwardAuthCounts } from '../metrics/forward-auth-counts.js'
 import type { ProxyTrust } from '../trusted-proxies.js'
 import { answerDecision, answerInternalError, answerUntrustedProxy, type Dialect } from './answers.js'
 import { isBrowserNavigation } from './browser-navigation.js'
-import { isBrowserNavigation } from './browser-navigation.js'
 import { decide } from './decide.js'
 import { readForwarded } from './forwarded.js'
 
@@ -53,7 +52,6 @@ export function createForwardAuthHandler (fleet: Fleet, options: ForwardAuthOpti
     counts?.count(view?.domain.host ?? null, decision.kind)
     if (view !== undefined && decision.kind !== 'no-host' && decision.kind !== 'unknown-domain') {
       if (decision.counts) fleet.noteActivity(view.domain.host)
-      if (decision.kind !== 'unavailable' && isBrowserNavigation(forwarded)) fleet.noteNavigation(view.domain.host, decision.kind === 'redirect')
       if (decision.kind !== 'unavailable' && isBrowserNavigation(forwarded)) fleet.noteNavigation(view.domain.host, decision.kind === 'redirect')
       if (decision.kind !== 'pass' && decision.wake) fleet.requestWake(view.server.name, 'request')
       if (decision.kind === 'unavailable' && decision.refusal !== null) fleet.noteRefusedWake(view.domain.host, decision.refusal)

@@ -56,19 +56,40 @@ test('systemd-analyze verify accepts deploy/traefik/traefik.service, without a s
   assert.equal(run.status, 0)
 })
 
-test('ExecStart runs the CLI that `npm run build` produces, with `serve`', () => {
+/** ExecStart's words: `/usr/bin/env node`, node's own flags, then the script and its arguments. */
+function execStart (): { env?: string, node?: string, nodeFlags: string[], script?: string, args: string[] } {
   const [exec] = values('ExecStart')
   assert.ok(exec !== undefined)
-  const [env, node, script, command, ...rest] = exec.split(/\s+/)
+  const [env, node, ...rest] = exec.split(/\s+/)
+  const firstNonFlag = rest.findIndex(word => !word.startsWith('-'))
+  const nodeFlags = firstNonFlag === -1 ? rest : rest.slice(0, firstNonFlag)
+  const [script, ...args] = firstNonFlag === -1 ? [] : rest.slice(firstNonFlag)
+  return { env, node, nodeFlags, script, args }
+}
+
+test('ExecStart runs the CLI that `npm run build` produces, with `serve`', () => {
+  const { env, node, script, args } = execStart()
   assert.deepEqual([env, node], ['/usr/bin/env', 'node'])
-  assert.equal(command, 'serve')
-  assert.deepEqual(rest, [])
+  assert.deepEqual(args, ['serve'])
   // the build compiles service/src (rootDir) into service/dist (outDir): cli.ts becomes cli.js
   const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { scripts: Record<string, string> }
   assert.match(pkg.scripts.build ?? '', /tsc -p tsconfig\.build\.json/)
   const build = JSON.parse(readFileSync(new URL('tsconfig.build.json', root), 'utf8')) as { compilerOptions: { rootDir: string, outDir: string } }
   assert.ok(existsSync(new URL(`${build.compilerOptions.rootDir}/cli.ts`, root)))
   assert.equal(script, `/opt/hall/${build.compilerOptions.outDir}/cli.js`)
+})
+
+test('ExecStart gives node the memory flags, the same as the Dockerfile\'s ENTRYPOINT, and this node accepts them', () => {
+  const { nodeFlags } = execStart()
+  // a small young generation and no Maglev: the unit's comment says what each saves
+  assert.deepEqual(nodeFlags, ['--max-semi-space-size=1', '--no-maglev'])
+  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(new URL('Dockerfile', root), 'utf8'))
+  assert.ok(entrypoint?.[1] !== undefined, 'the Dockerfile has a JSON-form ENTRYPOINT')
+  assert.deepEqual(JSON.parse(entrypoint[1]), ['node', ...nodeFlags, 'service/dist/cli.js'])
+  // node refuses to start on a flag it does not know (a V8 flag can go away in a new release)
+  const run = spawnSync(process.execPath, [...nodeFlags, '-e', ''], { encoding: 'utf8' })
+  assert.equal(run.stderr, '')
+  assert.equal(run.status, 0)
 })
 
 test('the unit is hardened: own user, read-only system but for /var/lib/hall, no privileges, restart on failure', () => {

@@ -10,10 +10,11 @@ import { startService, type Service } from './main.js'
 const USAGE = `Usage: hall <command> [options]
 
 Commands:
-  serve                 run Hall (settings from the environment or .env: HALL_CONFIG, HALL_DB,
-                        HALL_HOST, HALL_PORT, HALL_PUBLIC_URL, HALL_LOG_LEVEL,
+  serve [--pretty]      run Hall (settings from the environment or .env: HALL_CONFIG, HALL_DB,
+                        HALL_HOST, HALL_PORT, HALL_PUBLIC_URL, HALL_LOG_LEVEL, HALL_LOG_PRETTY,
                         HALL_TRUSTED_PROXIES, HALL_TRAEFIK_DIR, HALL_ADMIN_ALLOW,
-                        HALL_SESSION_SECRET); SIGHUP re-reads HALL_CONFIG
+                        HALL_SESSION_SECRET); SIGHUP re-reads HALL_CONFIG; logs are
+                        readable on a terminal (or with --pretty), JSON lines otherwise
   demo                  run Hall with a simulated sleeping server on loopback, and a small
                         proxy playing Traefik's part on http://app.localhost:8081/
   validate [file]       check a domains.json (default: $HALL_CONFIG or ./domains.json)
@@ -51,8 +52,10 @@ const lazy = (load: () => Promise<Command>): Command => async args => await (awa
 
 const commands: Record<string, Command> = {
   async serve (args) {
-    parseArgs({ args, options: {}, strict: true })
-    const service = await startService(readEnv())
+    const { values } = parseArgs({ args, options: { pretty: { type: 'boolean', default: false } }, strict: true })
+    const env = readEnv()
+    // --pretty forces readable lines, whatever HALL_LOG_PRETTY says
+    const service = await startService(values.pretty ? { ...env, logPretty: true } : env)
     stopOnSignal(service)
     return -1 // keep running
   },

@@ -53,7 +53,7 @@ export const version: string = JSON.parse(readFileSync(new URL('../../package.js
 
 /** Builds the object graph once (config, store, probes, power, fleet, app), then listens. */
 export async function startService (env: HallEnv, options: ServiceOptions = {}): Promise<Service> {
-  const log = options.log ?? createLogger(env.logLevel)
+  const log = options.log ?? createLogger(env.logLevel, undefined, { pretty: env.logPretty })
   const clock = options.clock ?? systemClock
   const loaded = options.config === undefined ? loadConfig(env.configFile) : { config: options.config, warnings: [] }
   const config = loaded.config

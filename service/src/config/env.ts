@@ -28,6 +28,7 @@ const envSchema = z.object({
   HALL_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HALL_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   HALL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HALL_LOG_PRETTY: z.enum(['auto', 'true', 'false', '1', '0']).default('auto'),
   // read by the CLI only: where the running Hall is, and the key for wake/shutdown
   HALL_URL: z.url({ protocol: /^https?$/ }).optional(),
   HALL_API_KEY: z.string().min(1).optional(),
@@ -52,6 +53,8 @@ export interface HallEnv {
   /** False when publicUrl is only the http://localhost:PORT default. */
   readonly publicUrlSet: boolean
   readonly logLevel: z.output<typeof envSchema>['HALL_LOG_LEVEL']
+  /** Readable log lines instead of JSON; null: only when stdout is a terminal. */
+  readonly logPretty: boolean | null
   /** Addresses whose X-Forwarded-* headers Hall believes: only they may call /forward-auth. */
   readonly trustedProxies: readonly Cidr[]
   /** CLI: base URL of the running Hall (HALL_URL), when set. */
@@ -78,6 +81,7 @@ const expected: Record<keyof z.input<typeof envSchema>, string> = {
   HALL_PORT: 'the port Hall listens on: a whole number from 0 to 65535, such as 8080',
   HALL_PUBLIC_URL: 'the address browsers reach Hall at: an http(s) URL such as https://hall.example.com',
   HALL_LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
+  HALL_LOG_PRETTY: 'true (readable log lines), false (JSON lines) or auto (readable on a terminal only)',
   HALL_URL: 'where the CLI reaches the running Hall: an http(s) URL such as http://127.0.0.1:8080',
   HALL_API_KEY: 'the API key the CLI sends for wake and shutdown (from hall apikey create)',
   HALL_TRUSTED_PROXIES: 'the proxies whose X-Forwarded-* headers Hall believes: comma-separated CIDRs such as 127.0.0.0/8,::1/128',
@@ -112,6 +116,7 @@ export function readEnv (source: NodeJS.ProcessEnv = process.env, dotenvFile?: s
     publicUrl,
     publicUrlSet: e.HALL_PUBLIC_URL !== undefined,
     logLevel: e.HALL_LOG_LEVEL,
+    logPretty: e.HALL_LOG_PRETTY === 'auto' ? null : e.HALL_LOG_PRETTY === 'true' || e.HALL_LOG_PRETTY === '1',
     trustedProxies: e.HALL_TRUSTED_PROXIES,
     hallUrl: e.HALL_URL ?? null,
     apiKey: e.HALL_API_KEY ?? null,

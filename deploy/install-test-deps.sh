@@ -3,7 +3,7 @@
 # sshd + ssh client (relay), caddy and nginx (proxies in front of Hall, standing in for Traefik),
 # wakeonlan (the relay's WoL command), chromium (waiting page and dashboard), ping (health probe),
 # systemd-analyze (checks deploy/hall.service), openssl (test certificates), git (the deployed-
-# checkout test). Node.js 22 or 24 itself is not installed here. Installs only what is missing:
+# checkout test), promtool and prometheus (the /metrics output checked and scraped). Node.js 22 or 24 itself is not installed here. Installs only what is missing:
 # nothing when all are present. Where services can start, Debian starts nginx on :80 after installing it; the tests do
 # not use that one, they run their own on a free loopback port.
 set -euo pipefail
@@ -14,10 +14,10 @@ have () { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr
 declare -A package=(
   [sshd]=openssh-server [ssh]=openssh-client [ssh-keygen]=openssh-client [caddy]=caddy [nginx]=nginx
   [wakeonlan]=wakeonlan [chromium]=chromium [ping]=iputils-ping [systemd-analyze]=systemd
-  [openssl]=openssl [git]=git
+  [openssl]=openssl [git]=git [promtool]=prometheus
 )
 packages=()
-for cmd in sshd ssh ssh-keygen caddy nginx wakeonlan chromium ping systemd-analyze openssl git; do
+for cmd in sshd ssh ssh-keygen caddy nginx wakeonlan chromium ping systemd-analyze openssl git promtool; do
   if ! have "$cmd"; then
     missing+=("$cmd")
     [[ " ${packages[*]} " == *" ${package[$cmd]} "* ]] || packages+=("${package[$cmd]}")

@@ -75,6 +75,10 @@ export const errorTable = {
   HALL_ERR_ACCOUNT_NAME_TAKEN: { status: 409, message: 'an account with that name already exists' },
   HALL_ERR_ACCOUNT_PASSWORD_WEAK: { status: 400, message: 'the password is too short' },
   HALL_ERR_ACCOUNT_UNKNOWN: { status: 404, message: 'no such account' },
+
+  // GET /metrics: HALL_ADMIN_ALLOW addresses, or anyone with HALL_METRICS_TOKEN
+  HALL_ERR_METRICS_NOT_ALLOWED: { status: 403, message: 'forbidden' },
+  HALL_ERR_METRICS_TOKEN_INVALID: { status: 401, message: 'a valid Authorization: Bearer token is required' },
   HALL_ERR_INTERNAL: internal
 } as const satisfies Record<`HALL_ERR_${string}`, ErrorSpec>
 

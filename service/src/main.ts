@@ -7,6 +7,7 @@ import { loadConfig } from './config/load.js'
 import type { HallConfig } from './config/types.js'
 import { HallError } from './errors.js'
 import { buildApp } from './http/app.js'
+import { createHallMetrics } from './http/metrics/hall-metrics.js'
 import { rememberPowerHistory } from './http/recent-power-history.js'
 import { createFleet, type Fleet } from './lifecycle/fleet.js'
 import { createLogger } from './logger.js'
@@ -69,9 +70,11 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
     throw err
   }
   const prober = createProber()
+  const metrics = createHallMetrics()
   // the status views read the power history from memory, kept current by the fleet's own writes
   const recent = rememberPowerHistory(powerHistory(store), store, config.servers.keys())
-  const fleet = createFleet({ config, clock, prober, waker: options.waker ?? createWaker(), shutdowner: options.shutdowner ?? createShutdowner(), store: recent.store, log })
+  const fleet = createFleet({ config, clock, prober: metrics.observeProber(prober), waker: options.waker ?? createWaker(), shutdowner: options.shutdowner ?? createShutdowner(), store: metrics.observeStore(recent.store), log })
+  metrics.watchFleet(fleet)
   // the file provider's YAML follows every good config, so Traefik and Hall never disagree on domains
   const writeTraefik = (current: HallConfig): void => {
     if (env.traefikDir === null) return
@@ -82,7 +85,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   const renderable = (candidate: HallConfig): void => { renderTraefik(candidate, env.publicUrl, env.adminAllow) }
   let configLoadedAt = clock.now()
   const applied = (current: HallConfig): void => { configLoadedAt = clock.now(); writeTraefik(current) }
-  const reloader = createReloader({ file: env.configFile, fleet, events: store.events, log, now: () => clock.now(), validate: renderable, onApplied: applied })
+  const reloader = createReloader({ file: env.configFile, fleet, events: metrics.observeEvents(store.events), log, now: () => clock.now(), validate: renderable, onApplied: applied })
   const onSighup = (): void => { reloader.reload('SIGHUP') }
   let watcher: ConfigWatcher | null = null
   if (options.watch ?? options.config === undefined) {
@@ -95,7 +98,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   }
   const vitals = { queuedWrites: () => store.writes.size(), configLoadedAt: () => configLoadedAt }
   const admin = { store, adminAllow: env.adminAllow, sessionSecret: env.sessionSecret }
-  const app = buildApp({ fleet, history: recent.history, clock, log, publicUrl: env.publicUrl, trustedProxies: env.trustedProxies, version, apiKeys: store.apiKeys, admin, vitals })
+  const app = buildApp({ fleet, history: recent.history, clock, log, publicUrl: env.publicUrl, trustedProxies: env.trustedProxies, version, apiKeys: store.apiKeys, metrics: { hall: metrics, adminAllow: env.adminAllow, token: env.metricsToken }, admin, vitals })
 
   const prune = (): void => {
     // in small batches beside the requests; a locked database postpones it to the next round

@@ -9,6 +9,8 @@ export const DEFAULT_TRUSTED_PROXIES = '127.0.0.0/8,::1/128'
 export const DEFAULT_ADMIN_ALLOW = '127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7'
 /** HMAC-SHA256 keys shorter than its 32-byte output weaken it. */
 export const MIN_SESSION_SECRET_BYTES = 32
+/** A bearer token anyone on the internet may guess at: as long as a session secret. */
+export const MIN_METRICS_TOKEN_BYTES = 32
 
 const cidrList = (defaultList: string) => z.string().default(defaultList).transform((text, ctx) => {
   const cidrs: Cidr[] = []
@@ -35,6 +37,8 @@ const envSchema = z.object({
   HALL_TRUSTED_PROXIES: cidrList(DEFAULT_TRUSTED_PROXIES),
   HALL_TRAEFIK_DIR: z.string().min(1).optional(),
   HALL_ADMIN_ALLOW: cidrList(DEFAULT_ADMIN_ALLOW),
+  HALL_METRICS_TOKEN: z.string().refine(s => Buffer.byteLength(s, 'utf8') >= MIN_METRICS_TOKEN_BYTES && /^\S+$/.test(s),
+    { message: `${MIN_METRICS_TOKEN_BYTES} bytes at least, no spaces` }).optional(),
   // counted in bytes, not characters: the HMAC key is the UTF-8 text
   HALL_SESSION_SECRET: z.string().refine(s => Buffer.byteLength(s, 'utf8') >= MIN_SESSION_SECRET_BYTES,
     { message: `${MIN_SESSION_SECRET_BYTES} bytes at least` }).optional(),
@@ -65,6 +69,8 @@ export interface HallEnv {
   readonly traefikDir: string | null
   /** Client addresses that may reach /admin (the TCP peer, or a trusted proxy's right-most X-Forwarded-For). */
   readonly adminAllow: readonly Cidr[]
+  /** Opens GET /metrics from outside HALL_ADMIN_ALLOW (Authorization: Bearer); null: allow-list only. */
+  readonly metricsToken: string | null
   /** Signs the admin's session cookies; null: Hall generates one and keeps it in the database. */
   readonly sessionSecret: string | null
   /** The energy report: price of a kWh (null: no money figures), its currency, and the gateway's own draw in watts. */
@@ -87,6 +93,7 @@ const expected: Record<keyof z.input<typeof envSchema>, string> = {
   HALL_TRUSTED_PROXIES: 'the proxies whose X-Forwarded-* headers Hall believes: comma-separated CIDRs such as 127.0.0.0/8,::1/128',
   HALL_TRAEFIK_DIR: 'the folder Hall writes Traefik\'s dynamic config to, such as /etc/traefik/dynamic',
   HALL_ADMIN_ALLOW: `the client addresses that may open /admin: comma-separated CIDRs such as 192.168.1.0/24,127.0.0.1 (default: ${DEFAULT_ADMIN_ALLOW})`,
+  HALL_METRICS_TOKEN: `the bearer token that opens GET /metrics from outside HALL_ADMIN_ALLOW: at least ${MIN_METRICS_TOKEN_BYTES} bytes without spaces, such as the output of openssl rand -hex 32 (unset: only HALL_ADMIN_ALLOW addresses get the metrics)`,
   HALL_SESSION_SECRET: `the key that signs admin session cookies: at least ${MIN_SESSION_SECRET_BYTES} bytes, such as the output of openssl rand -base64 48 (unset: Hall makes one and keeps it in its database)`,
   HALL_ENERGY_PRICE: 'the price of one kWh for the energy report: a number such as 0.25 (unset: kWh only, no money)',
   HALL_CURRENCY: 'the currency of HALL_ENERGY_PRICE: a three-letter code such as EUR',
@@ -101,7 +108,7 @@ export function readEnv (source: NodeJS.ProcessEnv = process.env, dotenvFile?: s
       const name = String(i.path[0]) as keyof typeof expected
       const detail = i.code === 'custom' ? ` (${i.message})` : ''
       // a secret is never echoed back, not even into an error message
-      const shown = name === 'HALL_SESSION_SECRET' ? `(${Buffer.byteLength(source[name] ?? '', 'utf8')} bytes)` : JSON.stringify(source[name] ?? '')
+      const shown = name === 'HALL_SESSION_SECRET' || name === 'HALL_METRICS_TOKEN' ? `(${Buffer.byteLength(source[name] ?? '', 'utf8')} bytes)` : JSON.stringify(source[name] ?? '')
       return `${name}=${shown} is not valid${detail}. It is ${expected[name]}`
     })
     throw new HallError('HALL_ERR_ENV_INVALID', `invalid environment:\n  ${lines.join('\n  ')}`)
@@ -122,6 +129,7 @@ export function readEnv (source: NodeJS.ProcessEnv = process.env, dotenvFile?: s
     apiKey: e.HALL_API_KEY ?? null,
     traefikDir: e.HALL_TRAEFIK_DIR ?? null,
     adminAllow: e.HALL_ADMIN_ALLOW,
+    metricsToken: e.HALL_METRICS_TOKEN ?? null,
     sessionSecret: e.HALL_SESSION_SECRET ?? null,
     energy: Object.freeze({ pricePerKwh: e.HALL_ENERGY_PRICE ?? null, currency: e.HALL_CURRENCY.toUpperCase(), gatewayWatts: e.HALL_GATEWAY_WATTS })
   })

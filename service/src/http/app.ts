@@ -10,8 +10,11 @@ import { createApiKeyAuth, createFailureLimits } from './api-key-auth.js'
 import { errorBody, replyWithError } from './error-answer.js'
 import { answerShuttingDown } from './forward-auth/answers.js'
 import { createForwardAuthHandler } from './forward-auth/handler.js'
+import type { HallMetrics } from './metrics/hall-metrics.js'
+import { metricsRequestHooks } from './metrics/request-hooks.js'
 import { controlRoutes } from './routes/control.js'
 import { eventRoutes } from './routes/events.js'
+import { metricsRoutes } from './routes/metrics.js'
 import { healthRoutes, type HallVitals } from './routes/health.js'
 import { pageRoutes } from './routes/pages.js'
 import { redirectRoutes } from './routes/redirect.js'
@@ -35,6 +38,8 @@ export interface AppDeps {
   readonly apiKeys: Pick<ApiKeys, 'verify' | 'touch'>
   /** The admin (/admin, /forward-auth/admin); left out, neither is served. */
   readonly admin?: AdminDeps
+  /** GET /metrics for HALL_ADMIN_ALLOW addresses or HALL_METRICS_TOKEN; left out, not served. */
+  readonly metrics?: { readonly hall: HallMetrics, readonly adminAllow: readonly Cidr[], readonly token: string | null }
   /** For GET /api/health: the database's write backlog and when the config was loaded. */
   readonly vitals?: HallVitals
 }
@@ -49,7 +54,7 @@ export const CLOSE_GRACE_MS = 3000
 /** The HTTP surface, unstarted: main.ts listens, tests inject or listen on port 0. */
 export function buildApp (deps: AppDeps): FastifyInstance {
   const proxies = createProxyTrust(deps.trustedProxies)
-  const forwardAuth = createForwardAuthHandler(deps.fleet, { publicUrl: deps.publicUrl, proxies, log: deps.log })
+  const forwardAuth = createForwardAuthHandler(deps.fleet, { publicUrl: deps.publicUrl, proxies, log: deps.log, counts: deps.metrics?.hall.forwardAuth })
   let closing = false
   const app = Fastify({
     loggerInstance: deps.log,
@@ -83,6 +88,11 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('HALL_ERR_HTTP_NOT_FOUND')))
   app.register(fastifyHelmet, securityHeaders(deps.publicUrl))
 
+  if (deps.metrics !== undefined) {
+    // first: the hooks counting waiting pages and event streams must see the routes registered after them
+    app.register(metricsRequestHooks, { metrics: deps.metrics.hall })
+    app.register(metricsRoutes, { metrics: deps.metrics.hall, proxies, adminAllow: deps.metrics.adminAllow, token: deps.metrics.token })
+  }
   const startedAt = deps.clock.now()
   // one budget per client across the public routes; forward-auth is answered before Fastify, uncounted
   const limit = limitRequests(createRequestLimiter({ clock: deps.clock }))

@@ -14,6 +14,7 @@ import { createSessions, type Sessions } from './sessions.js'
 import { createSettings, type Settings } from './settings.js'
 import { createRequestedBy, type RequestedBy } from './requested-by.js'
 import { createUptime, type Uptime } from './uptime.js'
+import { createEnergyFacts, type EnergyFactsReader } from './energy-facts.js'
 import { createWriteQueue, isBusy, type StoreLog, type WriteQueue } from './write-queue.js'
 
 export type { PersistedServerState, ServerStates } from './server-states.js'
@@ -22,6 +23,7 @@ export type { WakeRecord, Wakes } from './wakes.js'
 export type { EventLevel, EventInput, EventRecord, Events } from './events.js'
 export type { ActivityRow, Activity, NavigationCounts } from './activity.js'
 export { UPTIME_BEAT_MS, type Uptime, type UptimeRun } from './uptime.js'
+export type { EnergyFactsReader, StoredPhaseChange, StoredWakeFact } from './energy-facts.js'
 export type { ShutdownRecord, Shutdowns } from './shutdowns.js'
 export { apiKeyActions, isInScope, parseApiKeyScopes, type ApiKeyAction, type ApiKeyRecord, type ApiKeyScopes, type ApiKeys } from './api-keys.js'
 export { pruneOlderThan, type PruneCounts, type PruneResult } from './prune.js'
@@ -52,6 +54,8 @@ export interface HallStore {
   requestedBy: RequestedBy
   /** When Hall was running (the energy report's known time). */
   uptime: Uptime
+  /** The transitions and wakes the energy report reads. */
+  energyFacts: EnergyFactsReader
   /** Deletes history older than `cutoffMs` in small batches, beside the requests; see prune.ts. */
   prune (cutoffMs: number): Promise<PruneResult>
   /** Writes what is queued (waiting up to CLOSE_WAIT_MS for another process's lock), then closes. */
@@ -100,6 +104,7 @@ export function openHallStore (file: string, options: HallStoreOptions = {}): Ha
     settings: createSettings(db, writes),
     requestedBy: createRequestedBy(db, writes),
     uptime: createUptime(db, writes),
+    energyFacts: createEnergyFacts(db),
     prune: async (cutoffMs) => await pruneOlderThan(db, cutoffMs, { writes }),
     close () {
       if (!db.open) return // closing twice (shutdown hook and test cleanup) is harmless

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { systemClock, type Clock } from './clock.js'
-import type { HallEnv } from './config/env.js'
+import { watchForAlerts, type AlertWatcher } from './alerts/alert-watcher.js'
+import type { RetryPolicy } from './alerts/alert-sender.js'
+import { readNamedSecret, type HallEnv } from './config/env.js'
 import { loadConfig } from './config/load.js'
 import type { HallConfig } from './config/types.js'
 import { HallError } from './errors.js'
@@ -32,6 +34,8 @@ export interface Service {
   readonly fleet: Fleet
   readonly store: HallStore
   readonly log: Logger
+  /** Alerts to the targets of domains.json, sent in the background. */
+  readonly alerts: AlertWatcher
   /** Base URL Hall listens on. */
   readonly url: string
   /** Re-reads the config file now (what SIGHUP and a change to the file do). */
@@ -45,6 +49,8 @@ export interface ServiceOptions {
   /** The benchmark replaces the power layer so no packet leaves the machine. */
   readonly waker?: Waker
   readonly shutdowner?: Shutdowner
+  /** How alerts are retried (tests shorten it). */
+  readonly alertRetry?: RetryPolicy
   readonly log?: Logger
   /** Watch the config file and reload on change and on SIGHUP (default: when the config comes from the file). */
   readonly watch?: boolean
@@ -86,11 +92,18 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   let configLoadedAt = clock.now()
   const applied = (current: HallConfig): void => { configLoadedAt = clock.now(); writeTraefik(current) }
   const reloader = createReloader({ file: env.configFile, fleet, events: metrics.observeEvents(store.events), log, now: () => clock.now(), validate: renderable, onApplied: applied })
-  const onSighup = (): void => { reloader.reload('SIGHUP') }
+  // alerts watch the fleet and the power records in memory; a rejected config is an alert too
+  const alerts = watchForAlerts({ fleet, records: recent.history, clock, log, secrets: (variable) => readNamedSecret(variable), retry: options.alertRetry })
+  const reload = (why: string): ReloadResult => {
+    const result = reloader.reload(why)
+    alerts.noteReload(result.ok)
+    return result
+  }
+  const onSighup = (): void => { reload('SIGHUP') }
   let watcher: ConfigWatcher | null = null
   if (options.watch ?? options.config === undefined) {
     process.on('SIGHUP', onSighup)
-    watcher = watchConfigFile(env.configFile, () => reloader.reload('file changed'))
+    watcher = watchConfigFile(env.configFile, () => reload('file changed'))
   }
   const stopWatching = (): void => {
     process.off('SIGHUP', onSighup)
@@ -120,6 +133,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   } catch (err) {
     clearInterval(pruneTimer)
     stopWatching()
+    alerts.close()
     fleet.stop()
     await prober.close()
     store.close()
@@ -140,10 +154,12 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
     store,
     log,
     url,
-    reload: (why) => reloader.reload(why),
+    alerts,
+    reload,
     async close () {
       clearInterval(pruneTimer)
       stopWatching()
+      alerts.close()
       await app.close()
       fleet.stop()
       await prober.close()

@@ -134,3 +134,12 @@ export function readEnv (source: NodeJS.ProcessEnv = process.env, dotenvFile?: s
     energy: Object.freeze({ pricePerKwh: e.HALL_ENERGY_PRICE ?? null, currency: e.HALL_CURRENCY.toUpperCase(), gatewayWatts: e.HALL_GATEWAY_WATTS })
   })
 }
+
+/**
+ * A secret that domains.json names rather than holds (an alert target's token): read when it is
+ * used, so a rotated value takes effect without a reload; null when the variable is unset or empty.
+ */
+export function readNamedSecret (variable: string, source: NodeJS.ProcessEnv = process.env): string | null {
+  const value = source[variable]
+  return value === undefined || value === '' ? null : value
+}

@@ -1,4 +1,5 @@
 import { assertNever } from '../assert-never.js'
+import { toAlertTargets } from './alerts-normalize.js'
 import { normalizeMac } from './mac.js'
 import { expandFlatDomain, isFlatDomain } from './legacy.js'
 import type { DomainOptions, DomainsFile, RelayEntry, ServerEntry } from './schema.js'
@@ -39,7 +40,7 @@ export function normalize (file: DomainsFile): HallConfig {
     certResolver: file.traefik.cert_resolver ?? null,
     hallUrl: file.traefik.hall_url.replace(/\/+$/, '')
   })
-  return Object.freeze({ servers, relays, domains, traefik })
+  return Object.freeze({ servers, relays, domains, traefik, alerts: toAlertTargets(file.alerts) })
 }
 
 function toDomain (host: string, server: string, upstream: string, o: DomainOptions): DomainConfig {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { alertsSchema, alertTargetSchema, ntfySchema } from './alerts-schema.js'
 import { normalizeMac } from './mac.js'
 
 /**
@@ -137,7 +138,8 @@ export const domainsFileSchema = z.strictObject({
   relays: z.record(name, relaySchema).default({}),
   servers: z.record(name, serverSchema).default({}),
   domains: z.record(hostName, z.union([domainSchema, flatDomainSchema])),
-  traefik: traefikSchema.default({ entry_point: 'websecure', hall_url: 'http://127.0.0.1:8080' })
+  traefik: traefikSchema.default({ entry_point: 'websecure', hall_url: 'http://127.0.0.1:8080' }),
+  alerts: alertsSchema.describe('Where Hall sends alerts (config/alerts-schema.ts)')
 })
 
 export type DomainsFile = z.output<typeof domainsFileSchema>
@@ -183,7 +185,9 @@ export const keyPlaces: ReadonlyMap<string, readonly string[]> = placesOf([
   ['power', powerSchema],
   ['a domain (domains.HOST)', domainSchema],
   ['a flat-form domain (one with server_ip)', flatDomainSchema],
-  ['traefik', traefikSchema]
+  ['traefik', traefikSchema],
+  ['an alert target (alerts[i])', alertTargetSchema],
+  ['ntfy', ntfySchema]
 ])
 
 function placesOf (objects: Array<[string, { shape: Record<string, unknown> }]>): Map<string, string[]> {

@@ -118,4 +118,25 @@ export interface HallConfig {
   readonly relays: ReadonlyMap<string, RelayConfig>
   readonly domains: ReadonlyMap<string, DomainConfig>
   readonly traefik: TraefikConfig
+  /** Where alerts go; empty: none are sent. */
+  readonly alerts: readonly AlertTarget[]
+}
+
+/** What an alert is about; the file's words (`wake_failed`...). */
+export type AlertEvent = 'wake_failed' | 'always_on_down' | 'flapping' | 'shutdown_failed' | 'config_rejected'
+
+/** A header value as written, or the name of the environment variable holding it (a secret). */
+export type HeaderValue = { readonly kind: 'text', readonly text: string } | { readonly kind: 'env', readonly variable: string }
+
+export type AlertDestination =
+  | { readonly kind: 'webhook', readonly url: string, readonly headers: ReadonlyMap<string, HeaderValue> }
+  | { readonly kind: 'ntfy', readonly url: string, readonly topic: string, readonly tokenEnv: string | null }
+
+export interface AlertTarget {
+  /** Its `name`, else `alerts[i]`: what the log shows instead of the URL. */
+  readonly label: string
+  readonly destination: AlertDestination
+  readonly events: ReadonlySet<AlertEvent>
+  readonly downAfterMs: number
+  readonly flappingChangesPerHour: number
 }

@@ -17,5 +17,5 @@ test('the rendered schema is JSON Schema 2020-12 describing domains.json', () =>
   assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema')
   assert.equal(schema.title, 'Hall domains.json')
   assert.deepEqual(schema.required, ['domains'])
-  assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'domains', 'relays', 'servers', 'traefik'])
+  assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'alerts', 'domains', 'relays', 'servers', 'traefik'])
 })

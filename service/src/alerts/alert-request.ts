@@ -1,0 +1,53 @@
+import type { AlertTarget } from '../config/types.js'
+import type { Alert } from './incident-tracker.js'
+
+/** One HTTP POST, ready to send: built fresh for each attempt so a rotated secret is picked up. */
+export interface AlertRequest {
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/** Reads an environment variable a target names for a secret; null when unset. */
+export type SecretLookup = (variable: string) => string | null
+
+/**
+ * The POST for `alert` to `target`: a JSON object for a webhook; for ntfy, the message as the
+ * body and its title, priority and tags as headers (ntfy's publish API). `missing` receives the
+ * names of secret variables that are not set: the alert still goes, without that header.
+ */
+export function toAlertRequest (target: AlertTarget, alert: Alert, secrets: SecretLookup, missing: (variable: string) => void): AlertRequest {
+  const title = `Hall: ${alert.event.replaceAll('_', ' ')}${alert.server === null ? '' : ` on ${alert.server}`}${alert.status === 'resolved' ? ' (resolved)' : ''}`
+  const destination = target.destination
+  switch (destination.kind) {
+    case 'webhook': {
+      const headers: Record<string, string> = { 'content-type': 'application/json' }
+      for (const [name, value] of destination.headers) {
+        if (value.kind === 'text') {
+          headers[name] = value.text
+          continue
+        }
+        const secret = secrets(value.variable)
+        if (secret === null) missing(value.variable)
+        else headers[name] = secret
+      }
+      const body = { source: 'hall', event: alert.event, status: alert.status, server: alert.server, at: new Date(alert.at).toISOString(), title, message: alert.message }
+      return { url: destination.url, headers, body: JSON.stringify(body) }
+    }
+    case 'ntfy': {
+      const headers: Record<string, string> = {
+        'content-type': 'text/plain; charset=utf-8',
+        // ntfy reads these headers as latin-1: the title keeps to ASCII (server names are)
+        title,
+        priority: alert.status === 'firing' ? '4' : '3',
+        tags: alert.status === 'firing' ? 'warning' : 'white_check_mark'
+      }
+      if (destination.tokenEnv !== null) {
+        const token = secrets(destination.tokenEnv)
+        if (token === null) missing(destination.tokenEnv)
+        else headers.authorization = `Bearer ${token}`
+      }
+      return { url: `${destination.url}/${destination.topic}`, headers, body: alert.message }
+    }
+  }
+}

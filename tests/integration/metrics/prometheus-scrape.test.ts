@@ -7,7 +7,8 @@ import { test } from 'node:test'
 import { parse, stringify } from 'yaml'
 import { freePort } from '../../helpers/free-port.js'
 import { skipUnless } from '../../helpers/missing-tool.js'
-import { METRICS_TOKEN, startRig, wakeAndShutDown } from './rig.js'
+import { dashboardQueries, withGrafanaVariables } from './dashboard-queries.js'
+import { DOMAIN, METRICS_TOKEN, startRig, wakeAndShutDown } from './rig.js'
 
 const PROMETHEUS = '/usr/bin/prometheus'
 const EXAMPLE = new URL('../../../deploy/prometheus/prometheus.yml', import.meta.url)
@@ -31,6 +32,7 @@ test('a real Prometheus, configured from the shipped example, scrapes Hall with 
   const r = await startRig() // loopback is not on HALL_ADMIN_ALLOW there: only the token opens /metrics
   t.after(() => r.close())
   await wakeAndShutDown(r)
+  await (await fetch(`${r.hall.url}/waiting/${DOMAIN}`)).arrayBuffer() // someone saw the waiting page
 
   const dir = mkdtempSync(join(tmpdir(), 'hall-prometheus-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
@@ -77,4 +79,21 @@ test('a real Prometheus, configured from the shipped example, scrapes Hall with 
   assert.deepEqual(state.map(s => s.metric.server), ['lab'])
   const boots = await query('hall_boot_duration_seconds_count')
   assert.equal(boots[0]?.value[1], '1')
+
+  // the Grafana dashboard's queries are PromQL this Prometheus parses and answers, each with data
+  // once a few scrapes are in (increase() and rate() need two samples in their window)
+  while (Number((await query('count_over_time(hall_server_state{state="OFFLINE"}[1m])'))[0]?.value[1] ?? 0) < 3) {
+    if (Date.now() > deadline) assert.fail(`Prometheus kept fewer than 3 scrapes; its log:\n${log}`)
+    await new Promise(resolve => setTimeout(resolve, 250))
+  }
+  const refused: string[] = []
+  const empty: string[] = []
+  for (const q of dashboardQueries()) {
+    const res = await fetch(api + encodeURIComponent(withGrafanaVariables(q.expr)))
+    const answer = await res.json() as QueryAnswer & { error?: string }
+    if (answer.status !== 'success') refused.push(`${q.panel}: ${answer.error ?? res.status}`)
+    else if (answer.data.result.length === 0) empty.push(q.panel)
+  }
+  assert.deepEqual(refused, [])
+  assert.deepEqual(empty, [], 'panels without data')
 })

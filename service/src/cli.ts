@@ -39,6 +39,10 @@ Commands:
   user passwd NAME      set a new password (asked for the same way); ends the account's sessions
   user list             accounts, roles, creation and last login (never a password or its hash)
   user remove NAME      remove an account and end its sessions
+  energy [--period today|7d|30d] [--from ISO --to ISO] [--json]
+                        energy used and saved, availability and waits per server (from
+                        HALL_DB and HALL_CONFIG; HALL_ENERGY_PRICE, HALL_CURRENCY,
+                        HALL_GATEWAY_WATTS); default: the last 7 days
   --help                this text
 `
 
@@ -88,7 +92,8 @@ const commands: Record<string, Command> = {
   wake: lazy(async () => (await import('./cli/wake.js')).wakeCommand),
   shutdown: lazy(async () => (await import('./cli/shutdown.js')).shutdownCommand),
   apikey: lazy(async () => (await import('./cli/apikey.js')).apikeyCommand),
-  user: lazy(async () => (await import('./cli/user.js')).userCommand)
+  user: lazy(async () => (await import('./cli/user.js')).userCommand),
+  energy: lazy(async () => (await import('./cli/energy.js')).energyCommand)
 }
 
 /** Without a file argument, a missing file is the one HALL_CONFIG names (or its default): say so. */

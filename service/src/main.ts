@@ -9,6 +9,7 @@ import { loadConfig } from './config/load.js'
 import type { HallConfig } from './config/types.js'
 import { HallError } from './errors.js'
 import { buildApp } from './http/app.js'
+import { readEnergySaved } from './http/metrics/energy-saved.js'
 import { createHallMetrics } from './http/metrics/hall-metrics.js'
 import { rememberPowerHistory } from './http/recent-power-history.js'
 import { createFleet, type Fleet } from './lifecycle/fleet.js'
@@ -81,6 +82,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   const recent = rememberPowerHistory(powerHistory(store), store, config.servers.keys())
   const fleet = createFleet({ config, clock, prober: metrics.observeProber(prober), waker: options.waker ?? createWaker(), shutdowner: options.shutdowner ?? createShutdowner(), store: metrics.observeStore(recent.store), log })
   metrics.watchFleet(fleet)
+  metrics.watchEnergy(readEnergySaved({ store, config: () => fleet.config(), energy: env.energy, clock, log }))
   // the file provider's YAML follows every good config, so Traefik and Hall never disagree on domains
   const writeTraefik = (current: HallConfig): void => {
     if (env.traefikDir === null) return
@@ -111,7 +113,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   }
   const vitals = { queuedWrites: () => store.writes.size(), configLoadedAt: () => configLoadedAt }
   const admin = { store, adminAllow: env.adminAllow, sessionSecret: env.sessionSecret }
-  const app = buildApp({ fleet, history: recent.history, clock, log, publicUrl: env.publicUrl, trustedProxies: env.trustedProxies, version, apiKeys: store.apiKeys, metrics: { hall: metrics, adminAllow: env.adminAllow, token: env.metricsToken }, admin, vitals })
+  const app = buildApp({ fleet, history: recent.history, clock, log, publicUrl: env.publicUrl, trustedProxies: env.trustedProxies, version, apiKeys: store.apiKeys, metrics: { hall: metrics, adminAllow: env.adminAllow, token: env.metricsToken }, admin, vitals, energy: { store, energy: env.energy, adminAllow: env.adminAllow } })
 
   const prune = (): void => {
     // in small batches beside the requests; a locked database postpones it to the next round

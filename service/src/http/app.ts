@@ -13,6 +13,7 @@ import { createForwardAuthHandler } from './forward-auth/handler.js'
 import type { HallMetrics } from './metrics/hall-metrics.js'
 import { metricsRequestHooks } from './metrics/request-hooks.js'
 import { controlRoutes } from './routes/control.js'
+import { energyRoutes, type EnergyRouteOptions } from './routes/energy.js'
 import { eventRoutes } from './routes/events.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { healthRoutes, type HallVitals } from './routes/health.js'
@@ -40,6 +41,8 @@ export interface AppDeps {
   readonly admin?: AdminDeps
   /** GET /metrics for HALL_ADMIN_ALLOW addresses or HALL_METRICS_TOKEN; left out, not served. */
   readonly metrics?: { readonly hall: HallMetrics, readonly adminAllow: readonly Cidr[], readonly token: string | null }
+  /** GET /api/energy for HALL_ADMIN_ALLOW addresses; left out, not served. */
+  readonly energy?: Pick<EnergyRouteOptions, 'store' | 'energy' | 'adminAllow'>
   /** For GET /api/health: the database's write backlog and when the config was loaded. */
   readonly vitals?: HallVitals
 }
@@ -104,6 +107,7 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   const limits = createFailureLimits(deps.clock)
   app.register(controlRoutes, { fleet: deps.fleet, auth: createApiKeyAuth({ apiKeys: deps.apiKeys, clock: deps.clock, limits, log: deps.log }) })
   app.register(redirectRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl, limit })
+  if (deps.energy !== undefined) app.register(energyRoutes, { ...deps.energy, fleet: deps.fleet, clock: deps.clock, proxies, limit })
   if (deps.admin !== undefined) {
     app.register(adminRoutes, { ...deps.admin, fleet: deps.fleet, history: deps.history, clock: deps.clock, publicUrl: deps.publicUrl, proxies })
   }

@@ -120,11 +120,11 @@ test('GET /api/energy is refused outside HALL_ADMIN_ALLOW, and a bad period is a
   t.after(async () => await hall.close())
   const refused = await fetch(`${hall.url}/api/energy?${query}`)
   assert.equal(refused.status, 403)
-  assert.equal((await refused.json()).error, 'HALL_ERR_ADMIN_NOT_ALLOWED')
+  assert.equal(((await refused.json()) as { error: string }).error, 'HALL_ERR_ADMIN_NOT_ALLOWED')
 
   const allowed = await startService(readEnv({ ...env, HALL_DB: `${env.HALL_DB}-2`, HALL_HOST: '127.0.0.1', HALL_PORT: '0' }))
   t.after(async () => await allowed.close())
   const bad = await fetch(`${allowed.url}/api/energy?from=yesterday`)
   assert.equal(bad.status, 400)
-  assert.match((await bad.json()).message, /"from" is not a date/)
+  assert.match(((await bad.json()) as { message: string }).message, /"from" is not a date/)
 })

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { parseConfig } from '../../../service/src/config/load.js'
-import { buildHealthReport, judgeServer } from '../../../service/src/http/health-report.js'
+import { buildHealthReport, createWindowMemo, judgeServer } from '../../../service/src/http/health-report.js'
+import { windowAt } from '../../../service/src/lifecycle/schedule.js'
 import type { Phase } from '../../../service/src/lifecycle/states.js'
 import type { WakeRecord } from '../../../service/src/store/index.js'
 
@@ -40,4 +41,13 @@ test('writes waiting for the database lock show as database "waiting"; no config
   assert.deepEqual(report.hall, { version: '1.2.3', uptime_seconds: 90, database: 'waiting', queued_writes: 3 })
   assert.equal(report.status, 'degraded')
   assert.equal(report.servers.office?.problem, 'inside its schedule window and not serving')
+})
+
+test('the window memo answers as windowAt does, every 10 minutes over 8 days and when the clock goes back', () => {
+  const isOpen = createWindowMemo()
+  const schedule = office.schedule!
+  const times = Array.from({ length: 8 * 144 }, (_, i) => SATURDAY_NOON + i * 600_000)
+  for (const at of [...times, TUESDAY_NOON, SATURDAY_NOON]) {
+    assert.equal(isOpen(schedule, at), windowAt(schedule, at) !== null, new Date(at).toISOString())
+  }
 })

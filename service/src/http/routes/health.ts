@@ -4,7 +4,7 @@ import { errorReplySchema } from '../../contract/error-reply.js'
 import { healthReportSchema, type HealthReport } from '../../contract/health.js'
 import { toResponseSchema } from '../../contract/json-schema.js'
 import type { Fleet } from '../../lifecycle/fleet.js'
-import { buildHealthReport } from '../health-report.js'
+import { buildHealthReport, createWindowMemo } from '../health-report.js'
 import type { LimitHook } from '../rate-limit.js'
 import type { RecentPowerHistory } from '../recent-power-history.js'
 
@@ -22,6 +22,7 @@ const errorReply = toResponseSchema(errorReplySchema)
 /** GET /api/health for monitors: always 200 while Hall answers, `degraded` in the JSON when a server is not as its policy wants. */
 export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { fleet, history, clock, startedAt, version, vitals, limit }) => {
   app.addHook('onRequest', limit)
+  const isWindowOpen = createWindowMemo()
   app.get<{ Reply: HealthReport }>('/api/health', {
     logLevel: 'warn', // monitors poll it every few seconds
     schema: { response: { 200: report, 429: errorReply, 500: errorReply } }
@@ -35,7 +36,8 @@ export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { fle
       version,
       startedAt,
       configLoadedAt: vitals?.configLoadedAt() ?? null,
-      queuedWrites: vitals?.queuedWrites() ?? 0
+      queuedWrites: vitals?.queuedWrites() ?? 0,
+      isWindowOpen
     })
   })
 }

@@ -13,7 +13,8 @@ async function get (t: TestContext, env: Record<string, string>, headers: Record
 }
 
 const LAN = { HALL_ADMIN_ALLOW: '192.168.0.0/16' }
-const cases = [
+interface Case { name: string, env: Record<string, string>, headers: Record<string, string>, status: number, error?: string }
+const cases: Case[] = [
   { name: 'LAN client through the proxy, no token configured', env: LAN, headers: { 'x-forwarded-for': '192.168.1.20' }, status: 200 },
   { name: 'LAN client, token configured but not sent', env: { ...LAN, HALL_METRICS_TOKEN: TOKEN }, headers: { 'x-forwarded-for': '192.168.1.20' }, status: 200 },
   { name: 'internet client, no token configured', env: LAN, headers: { 'x-forwarded-for': '203.0.113.9' }, status: 403, error: 'HALL_ERR_METRICS_NOT_ALLOWED' },

@@ -28,7 +28,7 @@ test('every query of the Grafana dashboard names only metrics Hall exports', asy
     for (const name of names) if (!exported.has(name)) missing.push(`${q.panel}: ${name}`)
   }
   assert.deepEqual(missing, [])
-  // the issue's panels: states, wakes, boot times and the answers people got
+  // the issue's panels: states, wakes, boot times, the answers people got, and energy
   const read = new Set(queries.flatMap(q => metricNamesIn(q.expr)))
-  for (const name of ['hall_server_state', 'hall_wakes_total', 'hall_boot_duration_seconds_bucket', 'hall_forward_auth_answers_total']) assert.ok(read.has(name), name)
+  for (const name of ['hall_server_state', 'hall_wakes_total', 'hall_boot_duration_seconds_bucket', 'hall_forward_auth_answers_total', 'hall_energy_saved_kwh']) assert.ok(read.has(name), name)
 })

@@ -31,6 +31,7 @@ test('promtool check metrics passes clean on the output of a Hall that woke and 
   assert.equal(valueOf(text, 'hall_server_state', { server: 'lab', state: 'RUNNING' }), 0)
   assert.equal(valueOf(text, 'hall_forward_auth_answers_total', { domain: DOMAIN, outcome: 'redirect' }), 1)
   assert.ok(valueOf(text, 'hall_probe_failures_total', { server: 'lab', check: 'http' })! >= 1, 'the sleeping server failed its http check')
+  assert.ok(Number.isFinite(valueOf(text, 'hall_energy_saved_kwh', { server: 'lab' })), 'the energy report\'s figure for a server with power')
   assert.ok(valueOf(text, 'process_cpu_seconds_total') !== undefined, 'the process metrics are there')
   for (const gone of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
     assert.ok(!text.includes(gone), `${gone} is left out`)

@@ -37,7 +37,7 @@ export async function startRig (): Promise<Rig> {
     mac: MAC,
     domain: DOMAIN,
     relays: { admin: { host: '127.0.0.1', port: sshd.port, user: sshd.user, private_key_file: sshd.privateKeyFile, host_key_sha256: sshd.hostKeySha256, command_timeout_seconds: 10 } },
-    extra: { policy: 'on_demand', probe_interval_seconds: 1, shutdown: { relay: 'admin', command: powerOff, off_timeout_seconds: 30 } }
+    extra: { policy: 'on_demand', probe_interval_seconds: 1, power: { on_watts: 100, off_watts: 2 }, shutdown: { relay: 'admin', command: powerOff, off_timeout_seconds: 30 } }
   })
   const env = { HALL_CONFIG: config.file, HALL_DB: join(dir, 'hall.db'), HALL_HOST: '127.0.0.1', HALL_PORT: '0', HALL_LOG_LEVEL: 'silent', HALL_ADMIN_ALLOW: '192.0.2.0/24', HALL_METRICS_TOKEN: METRICS_TOKEN }
   const hall = await startService(readEnv(env), { watch: false })

@@ -4,6 +4,7 @@ import type { Fleet } from '../../lifecycle/fleet.js'
 import type { LifecycleStore } from '../../lifecycle/ports.js'
 import type { Prober } from '../../ports/probe.js'
 import { phases } from '../../ports/phases.js'
+import type { EnergySavedReader } from './energy-saved.js'
 import { createForwardAuthCounts, forwardAuthOutcomes, type ForwardAuthCounts } from './forward-auth-counts.js'
 import { observeLifecycleStore, observeProber, observeReloadEvents, type LifecycleTally } from './lifecycle-observer.js'
 
@@ -30,6 +31,8 @@ export interface HallMetrics {
   observeProber<P extends Prober> (prober: P): Prober
   /** The fleet whose servers' states are published (read at each scrape). */
   watchFleet (fleet: Fleet): void
+  /** kWh saved per server over the last day (energy-saved.ts), read at each scrape. */
+  watchEnergy (read: EnergySavedReader): void
   noteWaitingPageView (domain: string): void
   /** An /api/events response: counted as a client while it streams. */
   trackEventStream (res: ServerResponse): void
@@ -43,6 +46,7 @@ export function createHallMetrics (): HallMetrics {
 
   const forwardAuth = createForwardAuthCounts()
   let fleet: Fleet | null = null
+  let energySaved: EnergySavedReader | null = null
   const streams = new Set<ServerResponse>()
   const registers = [registry]
 
@@ -87,6 +91,17 @@ export function createHallMetrics (): HallMetrics {
       this.set(open)
     }
   })
+  // eslint-disable-next-line no-new -- read from the energy report at each scrape
+  new Gauge({
+    name: 'hall_energy_saved_kwh',
+    help: 'kWh saved over the last 24 hours against the server always on (servers with power in domains.json)',
+    labelNames: ['server'],
+    registers,
+    collect () {
+      this.reset()
+      for (const [server, kwh] of energySaved?.() ?? []) this.set({ server }, kwh)
+    }
+  })
   const waitingViews = new Counter({ name: 'hall_waiting_page_views_total', help: 'Waiting pages served, by domain', labelNames: ['domain'], registers })
   const wakes = new Counter({ name: 'hall_wakes_total', help: 'Finished wakes by server, trigger and outcome', labelNames: ['server', 'trigger', 'outcome'], registers })
   const boots = new Histogram({ name: 'hall_boot_duration_seconds', help: 'Time from a wake request to RUNNING, for wakes Hall sent', labelNames: ['server'], buckets: BOOT_BUCKETS_SECONDS, registers })
@@ -110,6 +125,7 @@ export function createHallMetrics (): HallMetrics {
     observeEvents: (events) => observeReloadEvents(events, tally),
     observeProber: (prober) => observeProber(prober, tally),
     watchFleet (watched) { fleet = watched },
+    watchEnergy (read) { energySaved = read },
     noteWaitingPageView: (domain) => waitingViews.inc({ domain }),
     trackEventStream (res) {
       streams.add(res)

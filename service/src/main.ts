@@ -112,7 +112,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
     watcher?.close()
   }
   const vitals = { queuedWrites: () => store.writes.size(), configLoadedAt: () => configLoadedAt }
-  const admin = { store, adminAllow: env.adminAllow, sessionSecret: env.sessionSecret }
+  const admin = { store, adminAllow: env.adminAllow, sessionSecret: env.sessionSecret, energy: env.energy }
   const app = buildApp({ fleet, history: recent.history, clock, log, publicUrl: env.publicUrl, trustedProxies: env.trustedProxies, version, apiKeys: store.apiKeys, metrics: { hall: metrics, adminAllow: env.adminAllow, token: env.metricsToken }, admin, vitals, energy: { store, energy: env.energy, adminAllow: env.adminAllow } })
 
   const prune = (): void => {

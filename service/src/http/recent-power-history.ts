@@ -82,6 +82,8 @@ export function rememberPowerHistory (source: PowerHistory, store: LifecycleStor
     transitions: store.transitions,
     activity: store.activity,
     events: store.events,
+    // when Hall is running, for the energy report: passed through untouched
+    ...(store.uptime === undefined ? {} : { uptime: store.uptime }),
     wakes: {
       begin (w) {
         const id = wakes.begin(w)

@@ -6,6 +6,7 @@ import fastifyCookie from '@fastify/cookie'
 import fastifyCsrf from '@fastify/csrf-protection'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { parseConfig } from '../../../service/src/config/load.js'
+import { collectEnergyReport } from '../../../service/src/energy/collect.js'
 import { HallError } from '../../../service/src/errors.js'
 import { adminPageRoutes } from '../../../service/src/http/admin/pages.js'
 import type { AccountDirectory, AdminAccount, Role } from '../../../service/src/http/admin/session-types.js'
@@ -28,7 +29,7 @@ const shutdown = { relay: 'admin', command: 'sudo systemctl poweroff' }
 
 /** lab sleeps (on demand), always is always on, office is inside its schedule window (Thursday 09:00 in Paris). */
 const servers = {
-  lab: { ip: '127.0.0.1', mac: '02:00:00:00:00:07', policy: 'on_demand', idle_shutdown_minutes: 20, shutdown, wake_timeout_seconds: 60 },
+  lab: { ip: '127.0.0.1', mac: '02:00:00:00:00:07', policy: 'on_demand', idle_shutdown_minutes: 20, shutdown, wake_timeout_seconds: 60, power: { on_watts: 100, off_watts: 2 } },
   always: { ip: '127.0.0.2', mac: '02:00:00:00:00:08', policy: 'always_on', shutdown },
   office: {
     ip: '127.0.0.3',
@@ -129,6 +130,7 @@ export async function pagesRig (t: TestContext, beforeReady?: (app: FastifyInsta
     apiKeys: store.apiKeys,
     accounts: directory(accounts, clock),
     clock,
+    energyReport: (period, now, timeZone) => collectEnergyReport(store, fleet.config(), { pricePerKwh: 0.3, currency: 'EUR', gatewayWatts: 0 }, period, now, timeZone),
     audit (kind, message, req, details = {}) {
       const fields = details as Record<string, unknown>
       audits.push({ kind, message, account: req.account?.name ?? null, details: fields })

@@ -212,7 +212,7 @@ test('/admin/api/stream: every card at once, then the card that changed, as the 
 test('assets: the scripts, the stylesheet and uPlot from the installed package; any other name is a 404', async (t) => {
   const rig = await pagesRig(t)
   const get = async (file: string) => await rig.app.inject({ url: `/admin/assets/${file}`, headers: { 'x-test-account': VIEWER } })
-  for (const file of ['overview.js', 'card-display.js', 'server-charts.js', 'chart-data.js', 'events-tail.js', 'forms.js', 'uPlot.esm.js']) {
+  for (const file of ['overview.js', 'card-display.js', 'server-charts.js', 'energy-charts.js', 'chart-data.js', 'events-tail.js', 'forms.js', 'uPlot.esm.js']) {
     const res = await get(file)
     assert.equal(res.statusCode, 200, file)
     assert.match(String(res.headers['content-type']), /^text\/javascript/, file)

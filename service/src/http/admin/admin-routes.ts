@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import fastifyCookie from '@fastify/cookie'
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { Clock } from '../../clock.js'
+import type { EnergyEnv } from '../../config/env.js'
 import type { Cidr } from '../../config/cidr.js'
 import type { Fleet } from '../../lifecycle/fleet.js'
 import type { HallStore } from '../../store/index.js'
@@ -24,11 +25,13 @@ import './session-types.js'
 
 /** What main.ts hands the admin. */
 export interface AdminDeps {
-  readonly store: Pick<HallStore, 'db' | 'writes' | 'accounts' | 'sessions' | 'settings' | 'events' | 'requestedBy' | 'apiKeys'>
+  readonly store: Pick<HallStore, 'db' | 'writes' | 'accounts' | 'sessions' | 'settings' | 'events' | 'requestedBy' | 'apiKeys' | 'uptime' | 'energyFacts' | 'activity'>
   /** HALL_ADMIN_ALLOW. */
   readonly adminAllow: readonly Cidr[]
   /** HALL_SESSION_SECRET; null: the one Hall made and keeps in its database. */
   readonly sessionSecret: string | null
+  /** HALL_ENERGY_PRICE, HALL_CURRENCY, HALL_GATEWAY_WATTS for the Energy page; left out: no price, no gateway. */
+  readonly energy?: EnergyEnv
 }
 
 export interface AdminRouteOptions extends AdminDeps {

@@ -21,6 +21,7 @@ export function loadAdminAssets (): ReadonlyMap<string, Asset> {
     own('card-display.js', js),
     own('overview.js', js),
     own('server-charts.js', js),
+    own('energy-charts.js', js),
     own('chart-data.js', js),
     own('events-tail.js', js),
     own('forms.js', js),

@@ -8,6 +8,9 @@ import { assetRoutes } from './assets.js'
 import { acceptForms } from './form-body.js'
 import { liveCardRoutes } from './live.js'
 import { accountRoutes } from './routes/accounts.js'
+import type { EnergyReport } from '../../contract/energy.js'
+import type { Span } from '../../energy/timeline.js'
+import { energyPageRoutes } from './routes/energy.js'
 import { eventRoutes } from './routes/events.js'
 import { keyRoutes } from './routes/keys.js'
 import { overviewRoutes } from './routes/overview.js'
@@ -25,6 +28,8 @@ export interface AdminPageDeps {
   readonly clock: Clock
   /** Writes what a person changed to the event log, with their account and address. */
   readonly audit: (kind: string, message: string, req: FastifyRequest, details?: object) => void
+  /** The Energy page's report (energy/collect.ts), over the store and the current config. */
+  readonly energyReport: (period: Span, now: number, timeZone: string) => EnergyReport
 }
 
 /**
@@ -42,4 +47,5 @@ export const adminPageRoutes: FastifyPluginAsync<AdminPageDeps> = async (app, de
   eventRoutes(app, deps)
   keyRoutes(app, deps)
   accountRoutes(app, deps)
+  energyPageRoutes(app, deps)
 }

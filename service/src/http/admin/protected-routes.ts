@@ -4,8 +4,11 @@ import { negotiateLanguage } from '../i18n.js'
 import type { AdminContext } from './admin-routes.js'
 import { renderNoAccountPage } from './login-view.js'
 import { createHistoryReader } from '../../store/history.js'
+import { collectEnergyReport } from '../../energy/collect.js'
 import { adminPageRoutes } from './pages.js'
 import type { AccountDirectory } from './session-types.js'
+
+const noPrice = { pricePerKwh: null, currency: 'EUR', gatewayWatts: 0 }
 
 export interface ProtectedOptions { ctx: AdminContext, directory: AccountDirectory }
 
@@ -32,6 +35,7 @@ export const protectedRoutes: FastifyPluginAsync<ProtectedOptions> = async (app,
     apiKeys: opts.store.apiKeys,
     accounts: directory,
     clock: opts.clock,
-    audit: ctx.audit
+    audit: ctx.audit,
+    energyReport: (period, now, timeZone) => collectEnergyReport(opts.store, opts.fleet.config(), opts.energy ?? noPrice, period, now, timeZone)
   })
 }

@@ -4,7 +4,7 @@ import { renderLayout } from '../../views/layout.js'
 import { csrfField, type AdminContext } from './context.js'
 import { adminMessages } from './strings.js'
 
-export type Section = 'overview' | 'events' | 'keys' | 'accounts'
+export type Section = 'overview' | 'energy' | 'events' | 'keys' | 'accounts'
 
 export interface AdminPage {
   /** Plain text; the site's name is appended. */
@@ -24,8 +24,8 @@ export interface AdminPage {
   readonly problem?: string | null
 }
 
-const sections: readonly Section[] = ['overview', 'events', 'keys', 'accounts']
-const paths: Record<Section, string> = { overview: '/admin/', events: '/admin/events', keys: '/admin/keys', accounts: '/admin/accounts' }
+const sections: readonly Section[] = ['overview', 'energy', 'events', 'keys', 'accounts']
+const paths: Record<Section, string> = { overview: '/admin/', energy: '/admin/energy', events: '/admin/events', keys: '/admin/keys', accounts: '/admin/accounts' }
 
 /** Every admin page: Hall's stylesheet and layout, the admin bar, then the page. */
 export function renderAdminPage (ctx: AdminContext, page: AdminPage): string {

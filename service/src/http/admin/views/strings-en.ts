@@ -4,7 +4,7 @@
  */
 export const en = {
   siteTitle: 'Hall admin',
-  nav: { label: 'Admin sections', overview: 'Servers', events: 'Event log', keys: 'API keys', accounts: 'Accounts' },
+  nav: { label: 'Admin sections', overview: 'Servers', energy: 'Energy', events: 'Event log', keys: 'API keys', accounts: 'Accounts' },
   signedInAs: 'Signed in as {name}',
   role: { admin: 'admin', viewer: 'viewer, read only' },
   logout: 'Log out',
@@ -193,6 +193,44 @@ export const en = {
       HALL_ERR_ACCOUNT_UNKNOWN: 'No account has that name.',
       self: 'You cannot remove the account you are signed in with.'
     }
+  },
+  energy: {
+    title: 'Energy and availability',
+    period: 'Period',
+    periods: { today: 'Today', '7d': '7 days', '30d': '30 days' },
+    range: 'From {from} to {to}. Hall ran {hours} h of it; days are in {zone}.',
+    unknownNote: 'UNKNOWN: Hall was down or had not probed the server yet. That time counts on neither side of the saving; nothing is guessed.',
+    summary: 'Fleet total',
+    used: 'kWh used',
+    alwaysOn: 'kWh if always on',
+    saved: 'kWh saved',
+    share: 'Saved',
+    money: 'Money saved',
+    gateway: 'Gateway (HALL_GATEWAY_WATTS), included in kWh used and taken off the saving: {kwh} kWh.',
+    noPower: 'No power configured, hours only: {names}.',
+    perDay: 'kWh used and saved per day',
+    chartTotal: 'kWh used and saved per day, whole fleet',
+    chartServer: 'kWh used and saved per day, {server}',
+    chartsNeedScript: 'The charts need JavaScript; the tables say the same.',
+    servers: 'Per server',
+    availability: 'Availability and waits',
+    col: {
+      server: 'Server',
+      policy: 'Policy',
+      day: 'Day',
+      up: 'Up (h)',
+      transit: 'Waking, booting, stopping (h)',
+      offline: 'Off (h)',
+      unknown: 'Unknown (h)',
+      serving: 'Serving',
+      wakes: 'Wakes ok / failed',
+      median: 'Median to RUNNING',
+      p95: 'P95 to RUNNING',
+      waited: 'Navigations that waited',
+      passed: 'Passed straight through',
+      total: 'Total'
+    },
+    servingNote: 'Serving: always_on servers over the known time; scheduled servers over the known time inside their windows.'
   }
 }
 

@@ -3,7 +3,7 @@ import type { AdminMessages } from './strings-en.js'
 /** The admin pages in French: the same keys and placeholders as strings-en.ts (a test compares them). */
 export const fr: AdminMessages = {
   siteTitle: 'Administration de Hall',
-  nav: { label: 'Sections de l’administration', overview: 'Serveurs', events: 'Journal', keys: 'Clés d’API', accounts: 'Comptes' },
+  nav: { label: 'Sections de l’administration', overview: 'Serveurs', energy: 'Énergie', events: 'Journal', keys: 'Clés d’API', accounts: 'Comptes' },
   signedInAs: 'Connecté en tant que {name}',
   role: { admin: 'administrateur', viewer: 'lecteur, lecture seule' },
   logout: 'Se déconnecter',
@@ -192,5 +192,43 @@ export const fr: AdminMessages = {
       HALL_ERR_ACCOUNT_UNKNOWN: 'Aucun compte ne porte ce nom.',
       self: 'Vous ne pouvez pas supprimer le compte avec lequel vous êtes connecté.'
     }
+  },
+  energy: {
+    title: 'Énergie et disponibilité',
+    period: 'Période',
+    periods: { today: 'Aujourd’hui', '7d': '7 jours', '30d': '30 jours' },
+    range: 'Du {from} au {to}. Hall a tourné {hours} h sur cette période ; jours dans le fuseau {zone}.',
+    unknownNote: 'INCONNU : Hall était arrêté ou n’avait pas encore sondé le serveur. Ce temps ne compte d’aucun côté de l’économie ; rien n’est deviné.',
+    summary: 'Total du parc',
+    used: 'kWh consommés',
+    alwaysOn: 'kWh si toujours allumé',
+    saved: 'kWh économisés',
+    share: 'Économie',
+    money: 'Argent économisé',
+    gateway: 'Passerelle (HALL_GATEWAY_WATTS), comptée dans les kWh consommés et retirée de l’économie : {kwh} kWh.',
+    noPower: 'Pas de puissance configurée, heures seulement : {names}.',
+    perDay: 'kWh consommés et économisés par jour',
+    chartTotal: 'kWh consommés et économisés par jour, tout le parc',
+    chartServer: 'kWh consommés et économisés par jour, {server}',
+    chartsNeedScript: 'Les graphiques demandent JavaScript ; les tableaux disent la même chose.',
+    servers: 'Par serveur',
+    availability: 'Disponibilité et attentes',
+    col: {
+      server: 'Serveur',
+      policy: 'Politique',
+      day: 'Jour',
+      up: 'Allumé (h)',
+      transit: 'Réveil, démarrage, arrêt (h)',
+      offline: 'Éteint (h)',
+      unknown: 'Inconnu (h)',
+      serving: 'En service',
+      wakes: 'Réveils réussis / échoués',
+      median: 'Médiane jusqu’à RUNNING',
+      p95: 'P95 jusqu’à RUNNING',
+      waited: 'Navigations qui ont attendu',
+      passed: 'Passées directement',
+      total: 'Total'
+    },
+    servingNote: 'En service : serveurs always_on sur le temps connu ; serveurs programmés sur le temps connu dans leurs plages.'
   }
 }

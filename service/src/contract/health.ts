@@ -24,6 +24,7 @@ export const serverHealthSchema = z.object({
 /**
  * GET /api/health: Hall and its servers for a monitor (Uptime Kuma, Gatus). 200 while Hall
  * itself answers; `degraded` says a server is not as its policy wants, so monitors alert on the JSON.
+ * `servers` is left out for clients outside HALL_ADMIN_ALLOW; `status` is the same for everyone.
  */
 export const healthReportSchema = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -35,7 +36,8 @@ export const healthReportSchema = z.object({
     database: z.enum(databaseStates),
     queued_writes: z.number().int()
   }),
-  servers: z.record(z.string(), serverHealthSchema)
+  /** Only for HALL_ADMIN_ALLOW clients (the LAN, where monitors run): server names stay off the internet. */
+  servers: z.record(z.string(), serverHealthSchema).optional()
 })
 
 export type ServerHealth = z.infer<typeof serverHealthSchema>

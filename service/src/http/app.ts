@@ -100,7 +100,9 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   // one budget per client across the public routes; forward-auth is answered before Fastify, uncounted
   const limit = limitRequests(createRequestLimiter({ clock: deps.clock }))
   app.register(statusRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, version: deps.version, proxies, limit })
-  app.register(healthRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, version: deps.version, vitals: deps.vitals, limit })
+  // the servers' names and states go to the admin's addresses only (the LAN, where monitors run)
+  const healthDetailsFor = createProxyTrust(deps.admin?.adminAllow ?? deps.trustedProxies)
+  app.register(healthRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, version: deps.version, vitals: deps.vitals, limit, proxies, detailsFor: healthDetailsFor })
   app.register(pageRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, limit })
   app.register(eventRoutes, { fleet: deps.fleet, history: deps.history, startedAt, clock: deps.clock, limit })
   app.register(traefikRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl, proxies, adminAllow: deps.admin?.adminAllow })

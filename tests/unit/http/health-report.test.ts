@@ -40,7 +40,7 @@ test('writes waiting for the database lock show as database "waiting"; no config
   const report = buildHealthReport({ config, phaseOf: () => 'OFFLINE', latestWake: () => null, now: TUESDAY_NOON, version: '1.2.3', startedAt: TUESDAY_NOON - 90_000, configLoadedAt: null, queuedWrites: 3 })
   assert.deepEqual(report.hall, { version: '1.2.3', uptime_seconds: 90, database: 'waiting', queued_writes: 3 })
   assert.equal(report.status, 'degraded')
-  assert.equal(report.servers.office?.problem, 'inside its schedule window and not serving')
+  assert.equal(report.servers?.office?.problem, 'inside its schedule window and not serving')
 })
 
 test('the window memo answers as windowAt does, every 10 minutes over 8 days and when the clock goes back', () => {

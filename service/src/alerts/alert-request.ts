@@ -11,6 +11,13 @@ export interface AlertRequest {
 /** Reads an environment variable a target names for a secret; null when unset. */
 export type SecretLookup = (variable: string) => string | null
 
+/** The environment variables a target takes secrets from. */
+export function secretVariables (target: AlertTarget): string[] {
+  const d = target.destination
+  if (d.kind === 'ntfy') return d.tokenEnv === null ? [] : [d.tokenEnv]
+  return [...d.headers.values()].flatMap(v => v.kind === 'env' ? [v.variable] : [])
+}
+
 /**
  * The POST for `alert` to `target`: a JSON object for a webhook; for ntfy, the message as the
  * body and its title, priority and tags as headers (ntfy's publish API). `missing` receives the

@@ -2,7 +2,7 @@ import type { Clock, Timer } from '../clock.js'
 import type { AlertTarget } from '../config/types.js'
 import type { Fleet } from '../lifecycle/fleet.js'
 import type { ShutdownOutcome, WakeOutcome } from '../ports/power-records.js'
-import type { SecretLookup } from './alert-request.js'
+import { secretVariables, type SecretLookup } from './alert-request.js'
 import { createAlertSender, type AlertLog, type AlertSender, type RetryPolicy } from './alert-sender.js'
 import { createIncidentTracker, type IncidentTracker, type Observation } from './incident-tracker.js'
 
@@ -89,6 +89,16 @@ export function watchForAlerts (deps: AlertWatcherDeps): AlertWatcher {
     timer.unref?.()
   }
 
+  /** Said at start and after each reload, not at the first incident: a missing token is found before it matters. */
+  function warnOfMissingSecrets (): void {
+    for (const target of fleet.config().alerts) {
+      for (const variable of secretVariables(target)) {
+        if (deps.secrets(variable) === null) deps.log.warn({ alertTarget: target.label, variable }, 'an alert target names an environment variable that is not set')
+      }
+    }
+  }
+
+  warnOfMissingSecrets()
   for (const server of fleet.config().servers.keys()) checkRecords(server, false)
   const unsubscribe = fleet.subscribe((server, state) => {
     const policy = fleet.config().servers.get(server)?.policy
@@ -101,7 +111,11 @@ export function watchForAlerts (deps: AlertWatcherDeps): AlertWatcher {
   timer.unref?.()
 
   return {
-    noteReload: (ok) => { if (!closed) observe({ kind: 'reload', ok, at: clock.now() }) },
+    noteReload (ok) {
+      if (closed) return
+      observe({ kind: 'reload', ok, at: clock.now() })
+      if (ok) warnOfMissingSecrets()
+    },
     settled: async () => await sender.settled(),
     close () {
       closed = true

@@ -55,3 +55,18 @@ test('one message per incident, one recovery, in order; neither the URL nor the 
   assert.match(text(), /"alertTarget":"ops"/)
   for (const secret of [hookUrl, 'url-secret-9b1f', TOKEN, 'alert-token-71c0e5']) assert.equal(text().includes(secret), false, `${secret} is in the log`)
 })
+
+test('a target naming an unset environment variable is reported at start, by name, with the target\'s label', async (t) => {
+  const config = writeLoopbackConfig({ udpPort: await freePort(), httpPort: await freePort() })
+  const withAlerts = { ...JSON.parse(readFileSync(config.file, 'utf8')), alerts: [{ ntfy: { url: 'http://127.0.0.1:9', topic: 'hall', token_env: 'HALL_TEST_UNSET_NTFY_TOKEN' } }] }
+  writeFileSync(config.file, JSON.stringify(withAlerts))
+  const dir = mkdtempSync(join(tmpdir(), 'hall-alerts-'))
+  const { log, text } = capturedLog()
+  const hall = await startService(readEnv({ HALL_CONFIG: config.file, HALL_DB: join(dir, 'hall.db'), HALL_HOST: '127.0.0.1', HALL_PORT: '0' }), { log, watch: false })
+  t.after(async () => {
+    await hall.close()
+    config.cleanup()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  assert.match(text(), /"alertTarget":"alerts\[0\]","variable":"HALL_TEST_UNSET_NTFY_TOKEN","msg":"an alert target names an environment variable that is not set"/)
+})

@@ -28,7 +28,7 @@ export const alertTargetSchema = z.strictObject({
   events: z.array(z.enum(alertEvents)).min(1).default([...alertEvents]),
   down_after_minutes: z.number().positive().max(1440).default(5).describe('always_on_down: how long an always_on server may be down first'),
   flapping_changes_per_hour: z.int().min(2).max(1000).default(12).describe('flapping: more state changes than this within an hour')
-}).refine(t => (t.url === undefined) !== (t.ntfy === undefined), { error: 'an alert target has either "url" (a JSON webhook) or "ntfy", not both' })
+}).refine(t => (t.url === undefined) !== (t.ntfy === undefined), { error: 'an alert target needs one of "url" (a JSON webhook) or "ntfy", not both' })
   .refine(t => t.headers === undefined || t.url !== undefined, { error: '"headers" go with "url" (a JSON webhook)' })
 
 export const alertsSchema = z.array(alertTargetSchema).default([])

@@ -85,7 +85,7 @@ export function createIncidentTracker (settings: TrackerSettings): IncidentTrack
     const before = phases.get(o.server)
     phases.set(o.server, o.phase)
     policies.set(o.server, o.policy)
-    if (before === o.phase) return check(o.at)
+    if (before === o.phase) return [] // a probe count or a timer changed, not the phase: the tick checks time
     if (before !== undefined) changes.set(o.server, [...(changes.get(o.server) ?? []), o.at])
     if (isUp(o.phase)) {
       downSince.delete(o.server)

@@ -45,7 +45,7 @@ export async function startDemo (opts: DemoOptions): Promise<Demo> {
   // is the key the demo accepts. A real Hall run from the same directory shares that file.
   const settings = readEnv(opts.env ?? process.env)
   const config = throughProxy(loadConfigFile(configFile), proxyPort)
-  const env = readEnv({
+  const demoEnv = readEnv({
     HALL_CONFIG: configFile,
     HALL_DB: settings.dbFile,
     HALL_HOST: '127.0.0.1',
@@ -53,6 +53,8 @@ export async function startDemo (opts: DemoOptions): Promise<Demo> {
     HALL_PUBLIC_URL: `http://localhost:${opts.hallPort}`,
     HALL_LOG_LEVEL: settings.logLevel
   })
+  // the energy report's price and gateway come from the environment, as hall energy reads them
+  const env = { ...demoEnv, energy: settings.energy }
   const server = config.servers.get('demo')!
   const domain = [...config.domains.values()].find(d => d.server === 'demo')!
   const sim = await startSimulatedServer({

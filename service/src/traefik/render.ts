@@ -61,7 +61,7 @@ const MAX_AUTH_RESPONSE_BYTES = 65536
  * on the internal address), /traefik/dynamic, /api/wol, /api/shutdown. /admin has a router of
  * its own, behind the LAN allow-list.
  */
-const PUBLIC_PATHS = ['/', '/healthz', '/api/status']
+const PUBLIC_PATHS = ['/', '/healthz', '/api/health', '/api/status']
 const PUBLIC_PREFIXES = ['/api/events/', '/api/redirect/', '/api/status/', '/assets/', '/waiting/']
 
 const defaultAdminAllow: readonly Cidr[] = DEFAULT_ADMIN_ALLOW.split(',').map(text => parseCidr(text)!)

@@ -117,6 +117,7 @@ const publicCases = [
   { path: '/api/redirect/erp.audit-io.fr', routed: true },
   { path: '/assets/hall.css', routed: true },
   { path: '/healthz', routed: true },
+  { path: '/api/health', routed: true },
   { path: '/forward-auth', routed: false },
   { path: '/forward-auth/nginx', routed: false },
   { path: '/traefik/dynamic', routed: false },

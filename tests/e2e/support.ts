@@ -105,6 +105,8 @@ function domainsJson (sim: SimulatedServer, relay: SshRelay | undefined, shutdow
         probe_interval_seconds: 1,
         probe_timeout_seconds: 1,
         wake_timeout_seconds: 25,
+        // for the Energy page: what a small server draws
+        power: { on_watts: 65, off_watts: 2, boot_watts: 90 },
         ...(shutdownVia === undefined ? {} : { shutdown: { relay: 'power', command: powerOff, off_timeout_seconds: 10 } })
       }
     },

@@ -115,7 +115,7 @@ test('an admin signs in through Caddy, wakes the sleeping server and watches its
   if (keep === undefined || keep === '') t.after(() => rm(dir, { recursive: true, force: true }))
   await mkdir(dir, { recursive: true })
   const files = await takeScreenshots(rig, page, dir)
-  assert.equal(files.length, 7)
+  assert.equal(files.length, 9)
   const shotMs = performance.now()
 
   const session = (await page.context().cookies()).find(c => c.name.endsWith('hall_session'))

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { SERVER, type AdminRig } from './rig.js'
 
-// The admin's pages as the README shows them: the overview, a server's page and the event log,
+// The admin's pages as the README shows them: the overview, a server's page, the event log and the energy report,
 // at a desk's width and a phone's. Taken by the operator test once the server has been woken
 // and shut down, so the charts and the log have something to show.
 
@@ -19,7 +19,8 @@ const SHOTS: readonly Shot[] = [
   { name: 'overview', path: '/admin/', ready: async (page) => { await page.locator(`article.server-card[data-server="${SERVER}"]`).waitFor() } },
   // the charts are drawn by the page's script: wait for uPlot's canvases, not for time
   { name: 'server', path: `/admin/servers/${SERVER}`, ready: async (page) => { await page.locator('#chart-day canvas').first().waitFor() } },
-  { name: 'events', path: '/admin/events', ready: async (page) => { await page.locator('#hall-events tbody tr').first().waitFor() } }
+  { name: 'events', path: '/admin/events', ready: async (page) => { await page.locator('#hall-events tbody tr').first().waitFor() } },
+  { name: 'energy', path: '/admin/energy', ready: async (page) => { await page.locator('#energy-chart-total canvas').first().waitFor() } }
 ]
 
 /**

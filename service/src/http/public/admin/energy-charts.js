@@ -38,7 +38,9 @@ export function runEnergyCharts (g) {
         width,
         height: 200,
         scales: { x: { time: false, range: [-0.5, days.length - 0.5] } },
-        axes: [Object.assign({}, axis, { splits: function () { return days }, values: function (_u, splits) { return splits.map(function (i) { return (data.days[i] || '').slice(5) }) } }), Object.assign({}, axis)],
+        axes: [Object.assign({}, axis, { splits: function () { return days }, values: function (_u, splits) { return splits.map(function (i) { return (data.days[i] || '').slice(5) }) } }),
+          // kWh (the legend says so); a demo's day is a few Wh: significant digits, never a row of zeros
+          Object.assign({}, axis, { size: 64, values: function (_u, splits) { return splits.map(function (v) { return String(Number(v.toPrecision(2))) }) } })],
         series: [{ label: data.labels.day, value: function (_u, i) { return i == null ? '' : data.days[i] } },
           series(data.labels.used, used, usedColor, -1), series(data.labels.saved, saved, savedColor, 1)]
       }, [days, used, saved], el)

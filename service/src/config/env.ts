@@ -42,7 +42,8 @@ const envSchema = z.object({
   // counted in bytes, not characters: the HMAC key is the UTF-8 text
   HALL_SESSION_SECRET: z.string().refine(s => Buffer.byteLength(s, 'utf8') >= MIN_SESSION_SECRET_BYTES,
     { message: `${MIN_SESSION_SECRET_BYTES} bytes at least` }).optional(),
-  HALL_ENERGY_PRICE: z.coerce.number().min(0).optional(),
+  // `HALL_ENERGY_PRICE=` in .env means no price, not a price of 0
+  HALL_ENERGY_PRICE: z.preprocess(v => (v === '' ? undefined : v), z.coerce.number().min(0).optional()),
   HALL_CURRENCY: z.string().regex(/^[A-Za-z]{3}$/).default('EUR'),
   HALL_GATEWAY_WATTS: z.coerce.number().min(0).default(0)
 })

@@ -37,6 +37,8 @@ test('the energy report: no price by default, euros, a gateway that draws nothin
   assert.deepEqual(readEnv({}).energy, { pricePerKwh: null, currency: 'EUR', gatewayWatts: 0 })
   assert.deepEqual(readEnv({ HALL_ENERGY_PRICE: '0.2516', HALL_CURRENCY: 'chf', HALL_GATEWAY_WATTS: '4.5' }).energy,
     { pricePerKwh: 0.2516, currency: 'CHF', gatewayWatts: 4.5 })
+  // an empty line in .env is no price at all, not a free kWh
+  assert.equal(readEnv({ HALL_ENERGY_PRICE: '' }).energy.pricePerKwh, null)
 })
 
 test('a bad energy price says what a valid one looks like', () => {

@@ -1,5 +1,6 @@
 import test from 'node:test'
 import assert from 'node:assert/strict'
+import { createEnergyFacts } from '../../../service/src/store/energy-facts.js'
 import { createUptime, UPTIME_BEAT_MS } from '../../../service/src/store/uptime.js'
 import { tempDatabase } from '../../helpers/temp-database.js'
 
@@ -29,4 +30,15 @@ test('each Hall process is its own run: the gap between them is the time Hall wa
   // a period after every run, or before the first, overlaps none
   assert.deepEqual(second.runsBetween(t0 + 3_600_001, t0 + 7_200_000), [])
   assert.deepEqual(second.runsBetween(0, t0), [])
+})
+
+test('the energy report\'s facts: a server whose last transition was pruned starts the period in its saved state', (t) => {
+  const db = tempDatabase(t)
+  const since = t0 - 100 * 86_400_000
+  db.prepare('INSERT INTO server_state (server, phase, since, updated_at) VALUES (?, ?, ?, ?)').run('nas', 'RUNNING', since, since)
+  const facts = createEnergyFacts(db)
+  assert.deepEqual(facts.transitions('nas', t0, t0 + 3_600_000), [{ from: 'RUNNING', to: 'RUNNING', at: since }])
+  // a recorded transition before the period wins over the state row
+  db.prepare('INSERT INTO transitions (server, from_phase, to_phase, at, reason) VALUES (?, ?, ?, ?, ?)').run('nas', 'OFFLINE', 'RUNNING', t0 - 60_000, 'test')
+  assert.deepEqual(facts.transitions('nas', t0, t0 + 3_600_000), [{ from: 'OFFLINE', to: 'RUNNING', at: t0 - 60_000 }])
 })

@@ -2,6 +2,7 @@
 // power, drawn with uPlot from the page's JSON data block. The tables below say the same for
 // readers without JavaScript.
 import UPlot from './uPlot.esm.js'
+import { keepChartsSized } from './page-helpers.js'
 
 export function runEnergyCharts (g) {
   const document = g.document
@@ -50,17 +51,7 @@ export function runEnergyCharts (g) {
   bars('energy-chart-total', data.total.used, data.total.saved)
   data.servers.forEach(function (s, i) { bars('energy-chart-' + i, s.used, s.saved) })
 
-  const note = document.getElementById('hall-no-charts')
-  if (note && charts.length > 0) note.hidden = true
-
-  let pending = null
-  g.addEventListener('resize', function () {
-    if (pending !== null) g.clearTimeout(pending)
-    pending = g.setTimeout(function () {
-      pending = null
-      for (const c of charts) c.plot.setSize({ width: Math.max(280, c.el.clientWidth || 600), height: 200 })
-    }, 150)
-  })
+  keepChartsSized(g, charts)
 }
 
 if (typeof document !== 'undefined') runEnergyCharts(globalThis)

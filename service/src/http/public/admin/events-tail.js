@@ -1,6 +1,7 @@
 // Hall admin event log: follows new events while the newest page is open, polling
 // /admin/api/log with backoff (quicker while events arrive, slower while none do). New rows go
 // on top, built with textContent only. An ES module, no inline code, for the strict CSP.
+import { readJson } from './page-helpers.js'
 
 /** Runs the page. `g` is the browser's global object (window); tests pass a fake one. */
 export function runEventsTail (g) {
@@ -15,21 +16,12 @@ export function runEventsTail (g) {
   const BACKOFF = 1.5
   const MAX_ROWS = 500 // a tab left open all week stays light
 
-  const strings = readJson('hall-events-strings')
+  const strings = readJson(document, 'hall-events-strings')
   const tbody = table.querySelector('tbody')
   let newestId = Number(table.getAttribute('data-newest-id')) || 0
   let following = false
   let timer = null
   let delayMs = FIRST_MS
-
-  function readJson (id) {
-    const block = document.getElementById(id)
-    try {
-      return JSON.parse(block ? block.textContent : '{}') || {}
-    } catch (e) {
-      return {}
-    }
-  }
 
   function cell (text, tag) {
     const el = document.createElement(tag || 'td')

@@ -4,6 +4,7 @@
 // An ES module with no inline code anywhere, so it runs under the admin's strict CSP. Every text
 // goes into textContent: a server name or message never becomes HTML.
 import { cardView } from './card-display.js'
+import { readJson } from './page-helpers.js'
 
 /**
  * Runs the page. `g` is the browser's global object (window); tests pass a fake one with the
@@ -19,22 +20,13 @@ export function runOverview (g) {
   const BACKOFF = 1.5
   const MAX_STREAM_ERRORS = 3
 
-  const strings = readJson('hall-card-strings')
+  const strings = readJson(document, 'hall-card-strings')
   const cards = new Map()
   // the server's clock: the browser's may be off by minutes, and countdowns must not be
   let skewMs = (Number(root.getAttribute('data-now-ms')) || g.Date.now()) - g.Date.now()
   let streamErrors = 0
   let pollMs = FIRST_POLL_MS
   let polling = false
-
-  function readJson (id) {
-    const block = document.getElementById(id)
-    try {
-      return JSON.parse(block ? block.textContent : '{}') || {}
-    } catch (e) {
-      return {}
-    }
-  }
 
   function articleOf (server) {
     const all = root.querySelectorAll('[data-server]')

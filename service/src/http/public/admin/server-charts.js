@@ -2,6 +2,7 @@
 // uPlot (served by Hall from its own node_modules) from the page's JSON data block. The tables
 // below each chart carry the same figures for readers without JavaScript.
 import UPlot from './uPlot.esm.js'
+import { keepChartsSized } from './page-helpers.js'
 import { histogram, stacked, timeLabeller, timelineSeries } from './chart-data.js'
 
 export function runServerCharts (g) {
@@ -71,17 +72,7 @@ export function runServerCharts (g) {
     }, h)
   }
 
-  const note = document.getElementById('hall-no-charts')
-  if (note && charts.length > 0) note.hidden = true
-
-  let pending = null
-  g.addEventListener('resize', function () {
-    if (pending !== null) g.clearTimeout(pending)
-    pending = g.setTimeout(function () {
-      pending = null
-      for (const c of charts) c.plot.setSize({ width: Math.max(280, c.el.clientWidth || 600), height: 200 })
-    }, 150)
-  })
+  keepChartsSized(g, charts)
 }
 
 if (typeof document !== 'undefined') runServerCharts(globalThis)

@@ -2,9 +2,9 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { readEnv } from '../config/env.js'
 import { loadConfigFile } from '../config/load.js'
-import { HallError, isHallError } from '../errors.js'
+import { HallError } from '../errors.js'
 import { checkApiKeyName, createApiKeys, parseApiKeyScopes, type ApiKeyRecord, type ApiKeys } from '../store/api-keys.js'
-import { openStore } from '../store/db.js'
+import { asUsage as asUsageOf, withDatabase } from './database-command.js'
 import { formatAgo, formatDateTime, renderTable } from './format.js'
 import { UsageError } from './usage-error.js'
 
@@ -69,25 +69,12 @@ const subcommands: Record<string, (args: string[]) => number> = {
   }
 }
 
-/** Opened only once the arguments are known good, and closed at once: the running Hall shares the file. */
 function withApiKeys<T> (dbFile: string, fn: (keys: ApiKeys) => T): T {
-  const db = openStore(dbFile)
-  try {
-    return fn(createApiKeys(db))
-  } finally {
-    db.close()
-  }
+  return withDatabase(dbFile, db => fn(createApiKeys(db)))
 }
 
 /** A bad name or scope is a bad argument: usage and exit 2, like any other. */
-function asUsage<T> (fn: () => T): T {
-  try {
-    return fn()
-  } catch (err) {
-    if (isHallError(err, 'HALL_ERR_API_KEY_NAME_INVALID') || isHallError(err, 'HALL_ERR_API_KEY_SCOPE_INVALID')) throw new UsageError(err.message)
-    throw err
-  }
-}
+const asUsage = <T>(fn: () => T): T => asUsageOf(['HALL_ERR_API_KEY_NAME_INVALID', 'HALL_ERR_API_KEY_SCOPE_INVALID'], fn)
 
 function describeScopes (k: ApiKeyRecord): string {
   return `${k.actions?.join(' and ') ?? 'wake and shutdown'} on ${k.servers === null ? 'every server' : k.servers.join(', ')}`

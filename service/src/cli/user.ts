@@ -2,13 +2,13 @@ import { userInfo } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { readEnv } from '../config/env.js'
-import { HallError, isHallError } from '../errors.js'
+import { HallError } from '../errors.js'
 import { checkAccountName, checkPassword, createAccounts, isAccountRole, type AccountRole, type Accounts } from '../store/accounts.js'
-import { openStore } from '../store/db.js'
 import { createEvents, type Events } from '../store/events.js'
 import { hashPasswordSync } from '../store/password-hash.js'
 import { formatAgo, formatDateTime, renderTable } from './format.js'
 import { readNewPassword } from './read-password.js'
+import { asUsage as asUsageOf, withDatabase } from './database-command.js'
 import { UsageError } from './usage-error.js'
 
 /**
@@ -107,22 +107,11 @@ function shellUser (): string {
   }
 }
 
-/** Opened once the arguments and the password are known good, closed at once: the running Hall shares the file. */
+/** Opened once the arguments and the password are known good; one transaction. */
 function withStore<T> (dbFile: string, fn: (s: { accounts: Accounts, events: Events }) => T): T {
-  const db = openStore(dbFile)
-  try {
-    return db.transaction(() => fn({ accounts: createAccounts(db), events: createEvents(db) }))()
-  } finally {
-    db.close()
-  }
+  return withDatabase(dbFile, db => db.transaction(() => fn({ accounts: createAccounts(db), events: createEvents(db) }))())
 }
 
-/** A bad name, a taken name or a short password is a bad argument: the message and exit 2. */
-function asUsage<T> (fn: () => T): T {
-  try {
-    return fn()
-  } catch (err) {
-    if (isHallError(err) && /^HALL_ERR_ACCOUNT_(NAME_INVALID|NAME_TAKEN|PASSWORD_WEAK)$/.test(err.code)) throw new UsageError(err.message, false)
-    throw err
-  }
-}
+/** A bad name, a taken name or a short password is a bad argument: the message (one line) and exit 2. */
+const asUsage = <T>(fn: () => T): T =>
+  asUsageOf(['HALL_ERR_ACCOUNT_NAME_INVALID', 'HALL_ERR_ACCOUNT_NAME_TAKEN', 'HALL_ERR_ACCOUNT_PASSWORD_WEAK'], fn, false)

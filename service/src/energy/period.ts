@@ -4,6 +4,11 @@ import type { Span } from './timeline.js'
 export type PeriodName = 'today' | '7d' | '30d'
 
 const DAY_MS = 86_400_000
+/**
+ * Hall keeps 90 days of history, so a longer period would only add UNKNOWN days; the cap also
+ * bounds what one report costs the event loop that answers forward-auth (a day is a row).
+ */
+export const MAX_PERIOD_DAYS = 92
 
 /**
  * The period a report covers: `from`/`to` (ISO 8601 instants or dates, a date being its UTC
@@ -25,6 +30,7 @@ export function resolvePeriod (input: { from?: string, to?: string, period?: Per
   }
   const end = Math.min(to, now)
   if (end <= from) return '"from" must come before "to" (and before now)'
+  if (end - from > MAX_PERIOD_DAYS * DAY_MS) return `the period may be at most ${MAX_PERIOD_DAYS} days long (Hall keeps 90 days of history)`
   return { from, to: end }
 }
 

@@ -13,6 +13,8 @@ const cases = [
   { name: 'from and to win over a period', input: { from: '2026-10-01', to: '2026-10-02T00:00:00Z', period: '7d' as const }, expected: { from: Date.parse('2026-10-01T00:00:00Z'), to: Date.parse('2026-10-02T00:00:00Z') } },
   { name: 'an end in the future stops at now', input: { from: '2026-10-25T00:00:00Z', to: '2027-01-01T00:00:00Z' }, expected: { from: Date.parse('2026-10-25T00:00:00Z'), to: now } },
   { name: 'a date that is not one', input: { from: 'last week' }, expected: '"from" is not a date: "last week" (use ISO 8601, such as 2026-03-28T00:00:00Z)' },
+  { name: 'at most 92 days', input: { from: '2026-07-25T15:00:00Z' }, expected: { from: Date.parse('2026-07-25T15:00:00Z'), to: now } },
+  { name: 'longer is refused: history holds 90 days, and a year of days would hold up forward-auth', input: { from: '1900-01-01' }, expected: 'the period may be at most 92 days long (Hall keeps 90 days of history)' },
   { name: 'from after to', input: { from: '2026-10-03', to: '2026-10-02' }, expected: '"from" must come before "to" (and before now)' }
 ]
 for (const c of cases) {

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { boundedMemo } from '../bounded-memo.js'
-import { formatAuthority, parseAuthority } from './authority.js'
+import { formatAuthority, parseAuthority, type Authority } from './authority.js'
 
 /** What the proxy tells Hall about the request it is holding (Traefik forwardAuth, Caddy forward_auth). */
 export interface ForwardedRequest {
@@ -19,7 +19,11 @@ export interface ForwardedRequest {
 
 /** A proxy sends the same few hosts over and over: each is parsed once (bounded, see bounded-memo.ts). */
 const HOST_CACHE_LIMIT = 4096
-const parseForwardedHost = boundedMemo(HOST_CACHE_LIMIT, parseAuthority)
+const parseKnownHost = boundedMemo(HOST_CACHE_LIMIT, parseAuthority)
+// a DNS name is at most 253 characters, a port 6 more: a longer header is no host, and is never
+// kept, so a client sending endless long values cannot make the cache hold megabytes
+const MAX_AUTHORITY_LENGTH = 259
+const parseForwardedHost = (text: string): Authority | null => text.length > MAX_AUTHORITY_LENGTH ? null : parseKnownHost(text)
 
 /** Pure and total: odd or hostile headers give a sane value, never an exception. */
 export function readForwarded (headers: IncomingHttpHeaders): ForwardedRequest {

@@ -35,6 +35,7 @@ test('forwarded: no headers at all -> no host, safe defaults', () => {
 const hosts: Array<{ name: string, value: string | string[], host: string | null, authority?: string }> = [
   { name: 'lower-cased', value: 'APP.Example.Test', host: 'app.example.test', authority: 'app.example.test' },
   { name: 'port kept apart', value: 'app.example.test:8443', host: 'app.example.test', authority: 'app.example.test:8443' },
+  { name: 'a 16 KB header is no host (and is never cached)', value: `${'a.'.repeat(8192)}example.test`, host: null },
   { name: 'surrounding spaces', value: '  app.example.test  ', host: 'app.example.test', authority: 'app.example.test' },
   { name: 'trailing dot', value: 'app.example.test.', host: 'app.example.test', authority: 'app.example.test' },
   { name: 'trailing dot and a port', value: 'App.Example.Test.:8443', host: 'app.example.test', authority: 'app.example.test:8443' },

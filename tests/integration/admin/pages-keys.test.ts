@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import test from 'node:test'
+import Database from 'better-sqlite3'
 import { ADMIN, browser, pagesRig, VIEWER } from './pages-harness.js'
 
 // API keys from the admin: the same store as `hall apikey`, so a key made here opens the API.
@@ -70,4 +71,29 @@ test('a viewer sees the keys and may change none of them', async (t) => {
   assert.equal((await viewer.post('/admin/keys', { name: 'mine' })).status, 403)
   assert.equal((await viewer.post('/admin/keys/ci/revoke', { confirm: 'yes' })).status, 403)
   assert.deepEqual(rig.store.apiKeys.list().map(k => [k.name, k.revokedAt]), [['ci', null]])
+})
+
+test('while another process holds the database lock, create and revoke say "busy, try again" (503), not a 500, and work once it is free', async (t) => {
+  const rig = await pagesRig(t)
+  rig.store.apiKeys.create({ name: 'ci', servers: null, actions: null, now: rig.clock.now() })
+  // a second connection to the same file, as `hall apikey` in a shell would hold it
+  const other = new Database(rig.store.db.name)
+  t.after(() => { if (other.open) other.close() })
+  other.exec('BEGIN EXCLUSIVE')
+  const admin = browser(rig.app, ADMIN)
+  await admin.get('/admin/keys')
+  const made = await admin.post('/admin/keys', { name: 'uptime' })
+  assert.equal(made.status, 503)
+  assert.match(made.body, /The database is busy \(another program is writing to it\): try again in a moment\./)
+  assert.match(made.body, /value="uptime"/, 'the form keeps what was typed')
+  const revoked = await admin.post('/admin/keys/ci/revoke', { confirm: 'yes' })
+  assert.equal(revoked.status, 503)
+  assert.match(revoked.body, /The database is busy/)
+  const fr = await admin.post('/admin/keys', { name: 'uptime' }, { 'accept-language': 'fr' })
+  assert.equal(fr.status, 503)
+  assert.match(fr.body, /La base de données est occupée/)
+  assert.deepEqual(rig.audits.filter(a => a.kind.startsWith('api-key')), [], 'nothing written, nothing audited')
+  other.exec('ROLLBACK')
+  assert.equal((await admin.post('/admin/keys', { name: 'uptime' })).status, 200)
+  assert.equal((await admin.post('/admin/keys/ci/revoke', { confirm: 'yes' })).status, 303)
 })

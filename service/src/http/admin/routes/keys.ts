@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isHallError } from '../../../errors.js'
 import { apiKeyActions, parseApiKeyScopes } from '../../../store/index.js'
+import { isBusy } from '../../../store/write-queue.js'
 import { fill } from '../../i18n.js'
 import { contextOf, field, requireAdmin, sendHtml } from '../page-context.js'
 import type { AdminPageDeps } from '../pages.js'
@@ -17,7 +18,11 @@ const confirmBody = { type: 'object', properties: { confirm: { type: 'string', m
 const revokedQuery = { type: 'object', properties: { revoked: { type: 'string', maxLength: 64 } } } as const
 const html = { type: 'string' } as const
 
-/** `/admin/keys`: the same store and rules as `hall apikey`. */
+/**
+ * `/admin/keys`: the same store and rules as `hall apikey`. Creating and revoking write at once,
+ * not through the write queue (the page shows the result): while another process (the CLI) holds
+ * the database lock the write fails at once, and the page says so (503) instead of a 500.
+ */
 export function keyRoutes (app: FastifyInstance, deps: AdminPageDeps): void {
   const { apiKeys, clock } = deps
 
@@ -48,6 +53,7 @@ export function keyRoutes (app: FastifyInstance, deps: AdminPageDeps): void {
       return page(req, reply, { created: { name: record.name, key } })
     } catch (err) {
       const lang = contextOf(req, reply, clock).lang
+      if (isBusy(err)) return page(req, reply, { form, problem: adminMessages[lang].keys.busy }, 503)
       const problem = problemOf(err, adminMessages[lang].keys.errors)
       if (problem === null) throw err
       return page(req, reply, { form, problem }, isHallError(err, 'HALL_ERR_API_KEY_NAME_TAKEN') ? 409 : 400)
@@ -70,7 +76,12 @@ export function keyRoutes (app: FastifyInstance, deps: AdminPageDeps): void {
         cancelHref: '/admin/keys'
       }))
     }
-    apiKeys.revoke(name, clock.now())
+    try {
+      apiKeys.revoke(name, clock.now())
+    } catch (err) {
+      if (!isBusy(err)) throw err
+      return page(req, reply, { problem: t.busy }, 503)
+    }
     deps.audit('api-key-revoked', `${req.account?.name ?? '?'} revoked the API key ${name} (${key.prefix})`, req, { key: name, prefix: key.prefix })
     return reply.code(303).header('location', `/admin/keys?revoked=${encodeURIComponent(name)}`).send()
   })

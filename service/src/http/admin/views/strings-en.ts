@@ -159,6 +159,7 @@ export const en = {
     revokeLabel: 'Revoke the key {name}',
     confirmRevoke: 'Revoke the key {name}? Clients using it will be refused.',
     revoked: 'Key {name} revoked.',
+    busy: 'The database is busy (another program is writing to it): try again in a moment.',
     errors: {
       HALL_ERR_API_KEY_NAME_INVALID: 'That name is not valid: 1 to 64 letters, digits, “.”, “-” or “_”, starting with a letter or digit.',
       HALL_ERR_API_KEY_NAME_TAKEN: 'A key of that name exists already (revoked keys keep their name).',

@@ -158,6 +158,7 @@ export const fr: AdminMessages = {
     revokeLabel: 'Révoquer la clé {name}',
     confirmRevoke: 'Révoquer la clé {name} ? Les clients qui l’utilisent seront refusés.',
     revoked: 'Clé {name} révoquée.',
+    busy: 'La base de données est occupée (un autre programme y écrit) : réessayez dans un instant.',
     errors: {
       HALL_ERR_API_KEY_NAME_INVALID: 'Ce nom n’est pas valable : 1 à 64 lettres, chiffres, « . », « - » ou « _ », en commençant par une lettre ou un chiffre.',
       HALL_ERR_API_KEY_NAME_TAKEN: 'Une clé porte déjà ce nom (une clé révoquée garde son nom).',

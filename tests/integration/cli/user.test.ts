@@ -9,6 +9,7 @@ import { createAccounts } from '../../../service/src/store/accounts.js'
 import { openStore } from '../../../service/src/store/db.js'
 import { createEvents } from '../../../service/src/store/events.js'
 import { verifyPassword } from '../../../service/src/store/password-hash.js'
+import { skipUnless } from '../../helpers/missing-tool.js'
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
@@ -122,7 +123,7 @@ test('hall user passwd and remove: a new password works and the old one does not
 
 const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0
 
-test('at a terminal, hall user add asks twice and never echoes the password', { skip: hasScript ? false : 'script (util-linux) is missing', timeout: 60_000 }, async (t) => {
+test('at a terminal, hall user add asks twice and never echoes the password', { skip: skipUnless({ 'script (bsdutils)': hasScript }), timeout: 60_000 }, async (t) => {
   const dbFile = tempDb(t)
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HALL_')))
   // script(1) gives the command a pseudo-terminal: stdin is a TTY, raw mode is real

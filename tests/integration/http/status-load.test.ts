@@ -37,7 +37,8 @@ const INTERVAL_MS = 1
  * ranged from 1.4 to 20 ms between runs, while a Hall that runs SQLite per domain for the list
  * is at seconds. A 1 ms quiet p99 does not make 3 ms loaded a failure.
  */
-const FLOOR_MS = 5
+// below this, a p99 difference is the shared machine's doing; the fault guarded against cost 5.6 s
+const FLOOR_MS = 25
 
 test('forward-auth p99 stays within 2x its quiet p99 while four clients loop on GET /api/status (1000 domains)', async (t) => {
   const health = await startHealthServer()

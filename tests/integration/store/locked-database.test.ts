@@ -11,6 +11,8 @@ import { serveOnLoopback } from '../../helpers/loopback-server.js'
 import { holdWriteLock } from '../../helpers/temp-database.js'
 import { listenForMagicPackets } from '../../helpers/udp-listener.js'
 
+/** Below this, a p99 difference is the machine's doing, not the lock's. */
+const FLOOR_MS = 10
 const APP = 'app.hall.test'
 const SLEEPY = 'sleepy.hall.test'
 const WARM_UP = 500
@@ -129,7 +131,8 @@ test('another process holding the write lock: forward-auth stays fast, a wake st
     const part = (all: number[]): number[] => all.slice(w * MEASURED / 3, (w + 1) * MEASURED / 3)
     return { locked: p99(part(lockedMs)), unlocked: p99(part(twinMs)) }
   })
-  const ratios = windows.map(w => w.locked / w.unlocked).sort((a, b) => a - b)
+  // a p99 under 10 ms is noise on a shared machine: compare from there (the fault cost ~1.5 s)
+  const ratios = windows.map(w => w.locked / Math.max(w.unlocked, FLOOR_MS)).sort((a, b) => a - b)
   t.diagnostic(`forward-auth p99 at ${RATE_PER_S} requests/s: ${p99(lockedMs).toFixed(2)} ms while another process holds the write lock, ` +
     `${p99(twinMs).toFixed(2)} ms on its unlocked twin meanwhile (${p99(before!).toFixed(2)} ms on the same Hall before the lock); ` +
     `by 2 s window: ${windows.map(w => `${w.locked.toFixed(2)}/${w.unlocked.toFixed(2)}`).join(', ')} ms`)

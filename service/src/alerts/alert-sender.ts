@@ -61,6 +61,11 @@ export function createAlertSender ({ clock, log, secrets, retry = DEFAULT_RETRY 
         warnedMissing.add(variable) // the variable's name is no secret; its value never appears
         log.warn({ alertTarget: target.label, variable }, 'an alert target names an environment variable that is not set: sent without it')
       })
+      if ('header' in req) {
+        // no retry can fix a value Node refuses; the header's name and variable say where to look, the value stays out
+        log.warn({ ...about, header: req.header, ...(req.variable === null ? {} : { variable: req.variable }) }, 'alert not delivered: a header value is not printable ASCII (a line break?), giving up')
+        return
+      }
       reason = await post(req, retry.timeoutMs)
       if (reason === '') {
         log.info({ ...about, attempt }, 'alert sent')
@@ -80,7 +85,17 @@ export function createAlertSender ({ clock, log, secrets, retry = DEFAULT_RETRY 
         return
       }
       queue.waiting++
-      queue.tail = queue.tail.then(async () => await deliver(target, alert)).finally(() => { queue.waiting-- })
+      const delivered = async (): Promise<void> => {
+        try {
+          await deliver(target, alert)
+        } finally {
+          queue.waiting--
+        }
+      }
+      // whatever one alert does, the tail stays fulfilled: a rejection would skip every later alert and crash Hall
+      queue.tail = queue.tail.then(delivered, delivered).catch((err: unknown) => {
+        log.warn({ alertTarget: target.label, event: alert.event, reason: (err as NodeJS.ErrnoException).code ?? 'internal error' }, 'alert not delivered: sending failed')
+      })
     },
     async settled () {
       await Promise.all([...queues.values()].map(async q => await q.tail))
@@ -99,13 +114,18 @@ async function sleep (clock: Clock, ms: number): Promise<void> {
 /** One POST; '' when the target took it (2xx), else why not: the HTTP status or the error's code, never the URL. */
 async function post (req: AlertRequest, timeoutMs: number): Promise<string> {
   return await new Promise(resolve => {
-    const send = req.url.startsWith('https:') ? httpsRequest : httpRequest
-    const outgoing = send(req.url, { method: 'POST', headers: { ...req.headers, 'content-length': Buffer.byteLength(req.body) }, timeout: timeoutMs }, res => {
-      res.resume() // the answer's body is not needed; reading it frees the socket
-      resolve(res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300 ? '' : `HTTP ${res.statusCode ?? '?'}`)
-    })
-    outgoing.on('timeout', () => outgoing.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })))
-    outgoing.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'network error'))
-    outgoing.end(req.body)
+    try {
+      const send = req.url.startsWith('https:') ? httpsRequest : httpRequest
+      const outgoing = send(req.url, { method: 'POST', headers: { ...req.headers, 'content-length': Buffer.byteLength(req.body) }, timeout: timeoutMs }, res => {
+        res.resume() // the answer's body is not needed; reading it frees the socket
+        resolve(res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300 ? '' : `HTTP ${res.statusCode ?? '?'}`)
+      })
+      outgoing.on('timeout', () => outgoing.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })))
+      outgoing.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'network error'))
+      outgoing.end(req.body)
+    } catch (err) {
+      // http.request throws for what it will not send (ERR_INVALID_CHAR...): a failed attempt, not a crash
+      resolve((err as NodeJS.ErrnoException).code ?? 'invalid request')
+    }
   })
 }

@@ -1,4 +1,5 @@
 import type { Clock, Timer } from '../clock.js'
+import { SENDABLE_HEADER_VALUE } from '../config/alerts-schema.js'
 import type { AlertTarget } from '../config/types.js'
 import type { Fleet } from '../lifecycle/fleet.js'
 import type { ShutdownOutcome, WakeOutcome } from '../ports/power-records.js'
@@ -48,17 +49,25 @@ export function watchForAlerts (deps: AlertWatcherDeps): AlertWatcher {
   let closed = false
 
   function observe (o: Observation): void {
-    for (const target of fleet.config().alerts) {
+    const targets = fleet.config().alerts
+    for (const target of targets) {
       const tracker = trackerOf(target)
       for (const alert of tracker.observe(o)) if (target.events.has(alert.event)) sender.send(target, alert)
     }
+    // a target gone from domains.json: its incidents go with it (and a new one under its label starts afresh)
+    const labels = new Set(targets.map(t => t.label))
+    for (const label of trackers.keys()) if (!labels.has(label)) trackers.delete(label)
   }
 
+  /** The target's tracker, with the thresholds of the config in force now (a reload may have changed them). */
   function trackerOf (target: AlertTarget): IncidentTracker {
+    const settings = { downAfterMs: target.downAfterMs, flappingChangesPerHour: target.flappingChangesPerHour }
     let tracker = trackers.get(target.label)
     if (tracker === undefined) {
-      tracker = createIncidentTracker({ downAfterMs: target.downAfterMs, flappingChangesPerHour: target.flappingChangesPerHour })
+      tracker = createIncidentTracker(settings)
       trackers.set(target.label, tracker)
+    } else {
+      tracker.reconfigure(settings) // the same values most times: a plain assignment, cheaper than comparing
     }
     return tracker
   }
@@ -93,7 +102,9 @@ export function watchForAlerts (deps: AlertWatcherDeps): AlertWatcher {
   function warnOfMissingSecrets (): void {
     for (const target of fleet.config().alerts) {
       for (const variable of secretVariables(target)) {
-        if (deps.secrets(variable) === null) deps.log.warn({ alertTarget: target.label, variable }, 'an alert target names an environment variable that is not set')
+        const value = deps.secrets(variable)
+        if (value === null) deps.log.warn({ alertTarget: target.label, variable }, 'an alert target names an environment variable that is not set')
+        else if (!SENDABLE_HEADER_VALUE.test(value)) deps.log.warn({ alertTarget: target.label, variable }, 'an alert target names an environment variable whose value is not printable ASCII (a line break?): its alerts cannot be sent')
       }
     }
   }

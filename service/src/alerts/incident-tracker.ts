@@ -30,6 +30,8 @@ export interface TrackerSettings {
 export interface IncidentTracker {
   /** Feeds one observation; returns the alerts it opens or clears, in order. */
   observe (o: Observation): Alert[]
+  /** New thresholds from a reload: open incidents and outage times carry over. */
+  reconfigure (settings: TrackerSettings): void
 }
 
 const HOUR_MS = 3_600_000
@@ -39,7 +41,8 @@ const isUp = (phase: Phase): boolean => phase === 'RUNNING' || phase === 'IDLE'
  * Pure: observations and their times in, alerts out, no clock of its own. An incident is open
  * from its first alert to its recovery; while open, the same cause sends nothing more.
  */
-export function createIncidentTracker (settings: TrackerSettings): IncidentTracker {
+export function createIncidentTracker (initial: TrackerSettings): IncidentTracker {
+  let settings = initial
   const open = new Map<string, Alert>()
   const phases = new Map<string, Phase>()
   const policies = new Map<string, Policy>()
@@ -101,6 +104,7 @@ export function createIncidentTracker (settings: TrackerSettings): IncidentTrack
   }
 
   return {
+    reconfigure (next) { settings = next },
     observe (o) {
       switch (o.kind) {
         case 'phase': return onPhase(o)

@@ -11,6 +11,15 @@ export const alertEvents = ['wake_failed', 'always_on_down', 'flapping', 'shutdo
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name such as HALL_ALERT_TOKEN' })
 const alertUrl = z.url({ protocol: /^https?$/, error: 'expected an absolute http:// or https:// URL' })
 
+/**
+ * What Node sends in a header value: printable ASCII and tabs. Anything else (an arrow, an accent,
+ * a line break) makes http.request throw, so it is refused here, where the file's author sees it.
+ */
+export const SENDABLE_HEADER_VALUE = /^[\t\x20-\x7e]*$/
+const headerText = z.string().regex(SENDABLE_HEADER_VALUE, {
+  error: 'expected a header value in printable ASCII (no accents, symbols such as "→" or line breaks)'
+})
+
 export const secretRefSchema = z.strictObject({ env: envName.describe('The environment variable holding the value') })
 
 export const ntfySchema = z.strictObject({
@@ -22,7 +31,7 @@ export const ntfySchema = z.strictObject({
 export const alertTargetSchema = z.strictObject({
   name: z.string().min(1).max(64).optional().describe('Shown in Hall\'s log instead of the URL'),
   url: alertUrl.optional().describe('A generic JSON webhook: Hall POSTs one JSON object per alert'),
-  headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, { error: 'expected an HTTP header name' }), z.union([z.string(), secretRefSchema]))
+  headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, { error: 'expected an HTTP header name' }), z.union([headerText, secretRefSchema]))
     .optional().describe('Extra headers; a value {"env": "NAME"} is read from the environment'),
   ntfy: ntfySchema.optional(),
   events: z.array(z.enum(alertEvents)).min(1).default([...alertEvents]),

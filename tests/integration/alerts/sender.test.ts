@@ -75,3 +75,37 @@ test('a target that is down (connection refused) is given up after the retries, 
   assert.deepEqual(receiver.received.map(r => (JSON.parse(r.body) as { status: string }).status), ['firing', 'resolved'])
   assert.equal(text().includes(String(closedPort)), false)
 })
+
+test('a secret holding a line break: that alert is given up at once, naming the variable, not its value; no crash, and the next one goes', async (t) => {
+  const receiver = await startReceiver(t)
+  const [target] = targetsOf([{ name: 'ops', url: `${receiver.url}/hook`, headers: { Authorization: { env: 'HALL_ALERT_TOKEN' } } }])
+  let token = `${TOKEN}\nX-Injected: 1`
+  const { log, text } = capturedLog()
+  const sender = createAlertSender({ clock: systemClock, log, secrets: () => token, retry: RETRY })
+  sender.send(target!, alert)
+  await sender.settled()
+  assert.equal(receiver.received.length, 0)
+  assert.match(text(), /"alertTarget":"ops".*"header":"authorization","variable":"HALL_ALERT_TOKEN","msg":"alert not delivered: a header value/)
+  assert.equal(text().includes(TOKEN), false)
+  assert.equal(text().includes('"attempt"'), false, 'given up at once, not retried')
+
+  token = TOKEN // the secret is fixed: the same target's next alert is not stuck behind the failed one
+  sender.send(target!, { ...alert, status: 'resolved' })
+  await sender.settled()
+  assert.deepEqual(receiver.received.map(r => [r.headers.authorization, (JSON.parse(r.body) as { status: string }).status]), [[TOKEN, 'resolved']])
+})
+
+test('a request Node refuses to build is a failed attempt like a refused connection: retried, given up, and the queue goes on', async (t) => {
+  const receiver = await startReceiver(t)
+  const [good] = targetsOf([{ name: 'ops', url: `${receiver.url}/hook` }])
+  if (good?.destination.kind !== 'webhook') throw new Error('expected a webhook')
+  // a header name the schema would refuse, to reach http.request's own check
+  const bad = { ...good, destination: { ...good.destination, headers: new Map([['bad name', { kind: 'text', text: 'x' } as const]]) } }
+  const { log, text } = capturedLog()
+  const sender = createAlertSender({ clock: systemClock, log, secrets, retry: RETRY })
+  sender.send(bad, alert)
+  sender.send(good, { ...alert, status: 'resolved' })
+  await sender.settled()
+  assert.match(text(), /"alertTarget":"ops".*"attempts":3,"reason":"ERR_INVALID_HTTP_TOKEN","msg":"alert not delivered/)
+  assert.deepEqual(receiver.received.map(r => (JSON.parse(r.body) as { status: string }).status), ['resolved'])
+})

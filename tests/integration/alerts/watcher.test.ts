@@ -2,15 +2,16 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test } from 'node:test'
-import { watchForAlerts } from '../../../service/src/alerts/alert-watcher.js'
+import { test, type TestContext } from 'node:test'
+import { watchForAlerts, type AlertWatcher } from '../../../service/src/alerts/alert-watcher.js'
 import { parseConfig } from '../../../service/src/config/load.js'
+import type { HallConfig } from '../../../service/src/config/types.js'
 import { rememberPowerHistory } from '../../../service/src/http/recent-power-history.js'
-import { createFleet } from '../../../service/src/lifecycle/fleet.js'
+import { createFleet, type Fleet } from '../../../service/src/lifecycle/fleet.js'
 import { openHallStore, powerHistory } from '../../../service/src/store/index.js'
 import { createFakeClock } from '../../helpers/fake-clock.js'
 import { until } from '../../helpers/hall-in-process.js'
-import { capturedLog, startReceiver } from './alert-rig.js'
+import { capturedLog, startReceiver, type Received } from './alert-rig.js'
 
 // The watcher on a real fleet (real SQLite file, fake clock, a scripted LAN): an always_on server
 // that stays down past down_after_minutes, then comes back. Messages go to a loopback receiver.
@@ -18,13 +19,25 @@ import { capturedLog, startReceiver } from './alert-rig.js'
 const MINUTE = 60_000
 const settle = async (): Promise<void> => { for (let i = 0; i < 5; i++) await new Promise(resolve => setImmediate(resolve)) }
 
-test('an always_on server down for more than N minutes: one alert, then one recovery when it serves', async (t) => {
+/** domains.json with one always_on server, "nas", and `alerts` as given. */
+const configWith = (alerts: unknown[]): HallConfig => parseConfig(JSON.stringify({
+  servers: { nas: { ip: '127.0.0.1', mac: '02:00:00:00:00:09', policy: 'always_on', wake: { method: 'udp', broadcast: '127.0.0.1', port: 9 } } },
+  domains: { 'nas.hall.test': { server: 'nas', upstream: 'http://127.0.0.1:9' } },
+  alerts
+}))
+
+interface Rig {
+  fleet: Fleet
+  watcher: AlertWatcher
+  received: Received[]
+  logged: () => string
+  /** Moves the fake clock by `ms`, 10 s at a time, letting each step's work run. */
+  pass: (ms: number) => Promise<void>
+  setUp: (up: boolean) => void
+}
+
+async function startRig (t: TestContext, alerts: (receiverUrl: string) => unknown[]): Promise<Rig & { receiverUrl: string }> {
   const receiver = await startReceiver(t)
-  const config = parseConfig(JSON.stringify({
-    servers: { nas: { ip: '127.0.0.1', mac: '02:00:00:00:00:09', policy: 'always_on', wake: { method: 'udp', broadcast: '127.0.0.1', port: 9 } } },
-    domains: { 'nas.hall.test': { server: 'nas', upstream: 'http://127.0.0.1:9' } },
-    alerts: [{ name: 'ops', url: `${receiver.url}/hook`, events: ['always_on_down'], down_after_minutes: 5 }]
-  }))
   const dir = mkdtempSync(join(tmpdir(), 'hall-alert-watch-'))
   const store = openHallStore(join(dir, 'hall.db'))
   const clock = createFakeClock()
@@ -32,7 +45,7 @@ test('an always_on server down for more than N minutes: one alert, then one reco
   let up = false
   const recent = rememberPowerHistory(powerHistory(store), store, ['nas'])
   const fleet = createFleet({
-    config,
+    config: configWith(alerts(receiver.url)),
     clock,
     store: recent.store,
     log,
@@ -53,23 +66,62 @@ test('an always_on server down for more than N minutes: one alert, then one reco
       await settle()
     }
   }
-
   fleet.start()
   clock.advance(0)
   await settle()
-  await pass(4 * MINUTE)
-  await watcher.settled()
-  assert.equal(receiver.received.length, 0, 'not yet: down for 4 minutes')
-  await pass(2 * MINUTE)
-  await until(() => receiver.received.length === 1)
-  await pass(10 * MINUTE) // still down: the same incident
-  up = true
-  await pass(MINUTE)
-  assert.equal(fleet.lookup('nas.hall.test')?.phase, 'RUNNING')
-  await until(() => receiver.received.length === 2)
-  await watcher.settled()
+  return { fleet, watcher, received: receiver.received, logged: text, pass, setUp: (value) => { up = value }, receiverUrl: receiver.url }
+}
 
-  const messages = receiver.received.map(r => JSON.parse(r.body) as { event: string, status: string, server: string })
-  assert.deepEqual(messages.map(m => `${m.status} ${m.event} ${m.server}`), ['firing always_on_down nas', 'resolved always_on_down nas'])
-  assert.equal(text().includes(receiver.url), false)
+const summary = (received: Received[]): string[] => received.map(r => {
+  const m = JSON.parse(r.body) as { event: string, status: string, server: string }
+  return `${m.status} ${m.event} ${m.server}`
+})
+
+test('an always_on server down for more than N minutes: one alert, then one recovery when it serves', async (t) => {
+  const rig = await startRig(t, url => [{ name: 'ops', url: `${url}/hook`, events: ['always_on_down'], down_after_minutes: 5 }])
+  await rig.pass(4 * MINUTE)
+  await rig.watcher.settled()
+  assert.equal(rig.received.length, 0, 'not yet: down for 4 minutes')
+  await rig.pass(2 * MINUTE)
+  await until(() => rig.received.length === 1)
+  await rig.pass(10 * MINUTE) // still down: the same incident
+  rig.setUp(true)
+  await rig.pass(MINUTE)
+  assert.equal(rig.fleet.lookup('nas.hall.test')?.phase, 'RUNNING')
+  await until(() => rig.received.length === 2)
+  await rig.watcher.settled()
+
+  assert.deepEqual(summary(rig.received), ['firing always_on_down nas', 'resolved always_on_down nas'])
+  assert.equal(rig.logged().includes(rig.receiverUrl), false)
+})
+
+test('a reload that lowers down_after_minutes takes effect at once, for an outage already under way', async (t) => {
+  const target = (url: string, minutes: number): unknown => ({ name: 'ops', url: `${url}/hook`, events: ['always_on_down'], down_after_minutes: minutes })
+  const rig = await startRig(t, url => [target(url, 30)])
+  await rig.pass(3 * MINUTE)
+  rig.fleet.reload(configWith([target(rig.receiverUrl, 2)]))
+  rig.watcher.noteReload(true)
+  await rig.pass(MINUTE) // the next check (every 30 s) sees 3 minutes down, past the new 2
+  await rig.watcher.settled()
+  assert.deepEqual(summary(rig.received), ['firing always_on_down nas'])
+})
+
+test('a target removed by a reload and added back later starts afresh: its old incident is forgotten', async (t) => {
+  const target = (url: string): unknown => ({ name: 'ops', url: `${url}/hook`, events: ['always_on_down'], down_after_minutes: 2 })
+  const rig = await startRig(t, url => [target(url)])
+  await rig.pass(3 * MINUTE)
+  await until(() => rig.received.length === 1)
+  rig.fleet.reload(configWith([]))
+  rig.watcher.noteReload(true)
+  await rig.pass(MINUTE)
+  rig.fleet.reload(configWith([target(rig.receiverUrl)]))
+  rig.watcher.noteReload(true)
+  await rig.pass(MINUTE) // the new tracker has heard nothing of the old incident
+  await rig.watcher.settled()
+  assert.equal(rig.received.length, 1)
+  rig.setUp(true)
+  await rig.pass(MINUTE)
+  await rig.watcher.settled()
+  // the incident the removed target opened is not "resolved" to its new self, which never saw it fire
+  assert.deepEqual(summary(rig.received), ['firing always_on_down nas'])
 })

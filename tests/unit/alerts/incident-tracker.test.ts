@@ -68,3 +68,11 @@ test('a rejected config fires once per run of rejections; the next good one clea
     { kind: 'reload', ok: false, at: T0 + 4 * MIN }
   ]), ['firing config_rejected -', 'resolved config_rejected -', 'firing config_rejected -'])
 })
+
+test('new thresholds apply to an outage under way and keep its start: 3 minutes down fires at once under a 2-minute limit', () => {
+  const tracker = createIncidentTracker({ ...settings, downAfterMs: 30 * MIN })
+  tracker.observe(phase('nas', 'OFFLINE', T0, 'always_on'))
+  assert.deepEqual(brief(tracker.observe({ kind: 'tick', at: T0 + 3 * MIN })), [])
+  tracker.reconfigure({ ...settings, downAfterMs: 2 * MIN })
+  assert.deepEqual(brief(tracker.observe({ kind: 'tick', at: T0 + 3 * MIN })), ['firing always_on_down nas'])
+})

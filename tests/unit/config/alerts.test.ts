@@ -41,3 +41,14 @@ test('every problem of an alerts list is reported at once, each with its path', 
     return true
   })
 })
+
+test('a literal header value must be printable ASCII: the error names the header', () => {
+  const headers = { 'X-Note': 'Hall → ops', 'X-Two': 'line\nbreak', 'X-Fine': 'tab\tand ~ ASCII' }
+  assert.throws(() => parseConfig(file([{ url: 'https://hooks.example.test/hall', headers }])), (err: Error) => {
+    assert.deepEqual(err.message.split('\n').slice(1).map(l => l.trim()), [
+      'alerts[0].headers["X-Note"]: expected a header value in printable ASCII (no accents, symbols such as "→" or line breaks), got "Hall → ops"',
+      'alerts[0].headers["X-Two"]: expected a header value in printable ASCII (no accents, symbols such as "→" or line breaks), got "line\\nbreak"'
+    ])
+    return true
+  })
+})

@@ -1,4 +1,6 @@
-import { createServer, type Server } from 'node:http'
+import type * as NodeHttp from 'node:http'
+import type { Server } from 'node:http'
+import { createRequire } from 'node:module'
 import fastifyHelmet from '@fastify/helmet'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Clock } from '../clock.js'
@@ -25,6 +27,10 @@ import { securityHeaders } from './security-headers.js'
 import { createRequestLimiter, limitRequests } from './rate-limit.js'
 import { createProxyTrust } from './trusted-proxies.js'
 import type { RecentPowerHistory } from './recent-power-history.js'
+
+// required, not imported: an ESM import of node:http also loads Node's bundled undici (Node 22+),
+// a few MB the service never uses (tests/integration/serve/loaded-packages.test.ts)
+const { createServer } = createRequire(import.meta.url)('node:http') as typeof NodeHttp
 
 export interface AppDeps {
   readonly fleet: Fleet

@@ -84,3 +84,23 @@ test('a new password for an account: set, said, audited without it; too short is
   assert.doesNotMatch(JSON.stringify(rig.audits), new RegExp(PASSWORD))
   assert.equal((await admin.post('/admin/accounts/nobody/password', { password: PASSWORD })).status, 404)
 })
+
+test('a change whose password hash is refused is shown as refused, not done, and is not audited', async (t) => {
+  const rig = await pagesRig(t)
+  const admin = browser(rig.app, ADMIN)
+  await admin.get('/admin/accounts')
+  rig.hashes.refuse = true
+  const added = await admin.post('/admin/accounts', { name: 'bob', role: 'admin', password: PASSWORD })
+  assert.equal(added.status, 429)
+  assert.match(added.body, /Too many passwords are being checked at once: nothing was changed, try again in a moment\./)
+  assert.match(added.body, /value="bob"/, 'the form keeps the name')
+  assert.equal(rig.accounts.has('bob'), false)
+  const changed = await admin.post('/admin/accounts/victor/password', { password: PASSWORD }, { 'accept-language': 'fr' })
+  assert.equal(changed.status, 429)
+  assert.match(changed.body, /Trop de mots de passe sont vérifiés en même temps/)
+  assert.equal(rig.accounts.get('victor')?.password, 'viewer password 1')
+  assert.equal(rig.audits.length, 0)
+  rig.hashes.refuse = false
+  assert.equal((await admin.post('/admin/accounts/victor/password', { password: PASSWORD })).status, 303)
+  assert.deepEqual(rig.audits.map(a => a.kind), ['account-password-changed'])
+})

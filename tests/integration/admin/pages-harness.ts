@@ -51,29 +51,38 @@ export interface PagesRig {
   readonly up: Map<string, boolean>
   readonly audits: AuditCall[]
   readonly accounts: Map<string, { role: Role, password: string, createdAt: number, lastLoginAt: number | null }>
+  /** Set `refuse`: the directory's next hashes fail after its checks passed, as a full hash gate refuses them. */
+  readonly hashes: { refuse: boolean }
   advance (ms: number, step?: number): Promise<void>
 }
 
 /** AUTH's directory, as its interface promises: HallError HALL_ERR_ACCOUNT_* on a bad request. */
-function directory (accounts: PagesRig['accounts'], clock: FakeClock): AccountDirectory {
+function directory (accounts: PagesRig['accounts'], clock: FakeClock, hashes: PagesRig['hashes']): AccountDirectory {
   const check = (password: string): void => {
     if (password.length < 12) throw new HallError('HALL_ERR_ACCOUNT_PASSWORD_WEAK', 'the password is too short')
   }
+  // the hash is made on the thread pool: its refusal comes a turn later, after every check passed
+  const hash = async (): Promise<void> => {
+    await new Promise(resolve => setImmediate(resolve))
+    if (hashes.refuse) throw new HallError('HALL_ERR_ADMIN_LOGIN_LOCKED', 'too many hashes wait')
+  }
   return {
     list: () => [...accounts].map(([name, a]) => ({ name, role: a.role, createdAt: a.createdAt, lastLoginAt: a.lastLoginAt })),
-    add (name, role, password) {
+    async add (name, role, password) {
       if (!/^[a-z][a-z0-9_-]{0,31}$/.test(name)) throw new HallError('HALL_ERR_ACCOUNT_NAME_INVALID', 'invalid account name')
       if (accounts.has(name)) throw new HallError('HALL_ERR_ACCOUNT_NAME_TAKEN', 'taken')
       check(password)
+      await hash()
       accounts.set(name, { role, password, createdAt: clock.now(), lastLoginAt: null })
     },
     remove (name) {
       if (!accounts.delete(name)) throw new HallError('HALL_ERR_ACCOUNT_UNKNOWN', 'no such account')
     },
-    setPassword (name, password) {
+    async setPassword (name, password) {
       const a = accounts.get(name)
       if (a === undefined) throw new HallError('HALL_ERR_ACCOUNT_UNKNOWN', 'no such account')
       check(password)
+      await hash()
       a.password = password
     }
   }
@@ -106,6 +115,7 @@ export async function pagesRig (t: TestContext, beforeReady?: (app: FastifyInsta
     }
   })
   const audits: AuditCall[] = []
+  const hashes = { refuse: false }
   const accounts: PagesRig['accounts'] = new Map([
     ['alice', { role: 'admin', password: 'correct horse battery', createdAt: clock.now(), lastLoginAt: clock.now() }],
     ['victor', { role: 'viewer', password: 'viewer password 1', createdAt: clock.now(), lastLoginAt: null }]
@@ -128,7 +138,7 @@ export async function pagesRig (t: TestContext, beforeReady?: (app: FastifyInsta
     history: recent.history,
     db: createHistoryReader(store.db),
     apiKeys: store.apiKeys,
-    accounts: directory(accounts, clock),
+    accounts: directory(accounts, clock, hashes),
     clock,
     energyReport: (period, now, timeZone) => collectEnergyReport(store, fleet.config(), { pricePerKwh: 0.3, currency: 'EUR', gatewayWatts: 0 }, period, now, timeZone),
     audit (kind, message, req, details = {}) {
@@ -149,7 +159,7 @@ export async function pagesRig (t: TestContext, beforeReady?: (app: FastifyInsta
     }
   }
   await advance(1000) // first probes: lab OFFLINE, always and office RUNNING
-  return { app, fleet, store, clock, up, audits, accounts, advance }
+  return { app, fleet, store, clock, up, audits, accounts, hashes, advance }
 }
 
 export const ADMIN = 'alice:admin'

@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.js'
-import { HallError } from '../../errors.js'
+import { HallError, isHallError } from '../../errors.js'
 import { checkAccountName, checkPassword } from '../../store/accounts.js'
 import type { Accounts } from '../../store/index.js'
 import { hashPassword } from '../../store/password-hash.js'
@@ -19,9 +19,11 @@ export interface AccountDirectoryDeps {
 
 /**
  * The accounts as the admin pages manage them. Every check that can refuse (a bad name, a short
- * password, a name taken, an unknown account) throws at once; the scrypt hash then runs beside the
- * request (a quarter of a second the event loop must not wait) and is written when it is ready.
- * An account being made is listed from the moment it is asked for.
+ * password, a name taken, an unknown account) refuses before the hash; the scrypt hash then runs
+ * on libuv's thread pool (a quarter of a second the event loop does not wait for) and the change
+ * is written when it is ready. The promise settles only then: a hash the gate refuses, or a
+ * write that fails, reaches the page as a refusal, never as a change announced but not made.
+ * An account being made is listed, and its name taken, from the moment it is asked for.
  */
 export function createAccountDirectory ({ accounts, sessions, gate, clock, log, currentSession }: AccountDirectoryDeps): AccountDirectory {
   const pending = new Map<string, { name: string, role: Role, createdAt: number }>()
@@ -32,10 +34,14 @@ export function createAccountDirectory ({ accounts, sessions, gate, clock, log, 
     return account
   }
 
-  function hashThen (what: string, name: string, password: string, write: (hash: string) => void): Promise<void> {
-    return gate.run(async () => await hashPassword(password)).then(write).catch((err: unknown) => {
-      log.error({ err, account: name }, `could not ${what}`)
-    })
+  async function hashThen (what: string, name: string, password: string, write: (hash: string) => void): Promise<void> {
+    try {
+      write(await gate.run(async () => await hashPassword(password)))
+    } catch (err) {
+      // a refusal (a full gate, a name taken meanwhile) is the page's to say; anything else is logged here too
+      if (!isHallError(err)) log.error({ err, account: name }, `could not ${what}`)
+      throw err
+    }
   }
 
   return {
@@ -45,32 +51,35 @@ export function createAccountDirectory ({ accounts, sessions, gate, clock, log, 
       const making = [...pending.values()].filter(p => !known.has(p.name.toLowerCase())).map(p => ({ ...p, lastLoginAt: null }))
       return [...stored, ...making]
     },
-    add (name, role, password) {
+    async add (name, role, password) {
       checkAccountName(name)
       checkPassword(password)
       const key = name.toLowerCase()
       if (accounts.find(name) !== null || pending.has(key)) throw new HallError('HALL_ERR_ACCOUNT_NAME_TAKEN', `an account named "${name}" already exists`)
       const createdAt = clock.now()
       pending.set(key, { name, role, createdAt })
-      void hashThen('make the account', name, password, hash => {
-        accounts.add({ name, role, passwordHash: hash, now: createdAt })
-      }).finally(() => pending.delete(key))
+      try {
+        await hashThen('make the account', name, password, hash => {
+          accounts.add({ name, role, passwordHash: hash, now: createdAt })
+        })
+      } finally {
+        pending.delete(key)
+      }
     },
     remove (name) {
       const account = existing(name)
       sessions.endForUser(account.id)
       accounts.remove(name)
     },
-    setPassword (name, password) {
+    async setPassword (name, password) {
       checkPassword(password)
       const account = existing(name)
       // the account's other sessions: the one changing its own password stays logged in
       const current = currentSession()
       const keep = current !== null && current.userId === account.id ? current.idHash : null
-      // at once: whoever held a session with the old password loses it now, not once the hash is ready
-      sessions.endForUser(account.id, keep)
-      void hashThen('change the password', name, password, hash => {
-        accounts.setPasswordHash(name, hash, clock.now(), keep)
+      // once the new hash is written: a change that fails leaves the old password and its sessions as they were
+      await hashThen('change the password', name, password, hash => {
+        if (!accounts.setPasswordHash(name, hash, clock.now(), keep)) throw new HallError('HALL_ERR_ACCOUNT_UNKNOWN', `no account named "${name}"`)
         // a login with the old password while the new one was being hashed ends here too
         sessions.endForUser(account.id, keep)
       })

@@ -16,9 +16,12 @@ declare module 'fastify' {
 /** The accounts as the pages see them; the store behind it hashes passwords and ends sessions. */
 export interface AccountDirectory {
   list (): Array<{ name: string, role: Role, createdAt: number, lastLoginAt: number | null }>
-  /** Throws HallError HALL_ERR_ACCOUNT_* on a bad name, a short password or a name already taken. */
-  add (name: string, role: Role, password: string): void
+  /**
+   * Settles once the account is written. Rejects with HallError HALL_ERR_ACCOUNT_* on a bad name,
+   * a short password or a name already taken, HALL_ERR_ADMIN_LOGIN_LOCKED when too many hashes wait.
+   */
+  add (name: string, role: Role, password: string): Promise<void>
   remove (name: string): void
-  /** Ends that account's other sessions. */
-  setPassword (name: string, password: string): void
+  /** Settles once the new password is written and that account's other sessions have ended; rejects as `add`. */
+  setPassword (name: string, password: string): Promise<void>
 }

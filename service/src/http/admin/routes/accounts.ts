@@ -59,7 +59,7 @@ export function accountRoutes (app: FastifyInstance, deps: AdminPageDeps): void 
     const name = field(req.body, 'name').trim()
     const role: Role = field(req.body, 'role') === 'admin' ? 'admin' : 'viewer'
     try {
-      accounts.add(name, role, field(req.body, 'password'))
+      await accounts.add(name, role, field(req.body, 'password'))
     } catch (err) {
       return refused(req, reply, err, { form: { name, role } })
     }
@@ -98,7 +98,7 @@ export function accountRoutes (app: FastifyInstance, deps: AdminPageDeps): void 
     const me = requireAdmin(req)
     const name = req.params.name
     try {
-      accounts.setPassword(name, field(req.body, 'password'))
+      await accounts.setPassword(name, field(req.body, 'password'))
     } catch (err) {
       return refused(req, reply, err)
     }

@@ -192,6 +192,7 @@ export const en = {
       HALL_ERR_ACCOUNT_NAME_TAKEN: 'An account of that name exists already.',
       HALL_ERR_ACCOUNT_PASSWORD_WEAK: 'The password is too short: at least 12 characters.',
       HALL_ERR_ACCOUNT_UNKNOWN: 'No account has that name.',
+      HALL_ERR_ADMIN_LOGIN_LOCKED: 'Too many passwords are being checked at once: nothing was changed, try again in a moment.',
       self: 'You cannot remove the account you are signed in with.'
     }
   },

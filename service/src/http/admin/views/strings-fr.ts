@@ -191,6 +191,7 @@ export const fr: AdminMessages = {
       HALL_ERR_ACCOUNT_NAME_TAKEN: 'Un compte porte déjà ce nom.',
       HALL_ERR_ACCOUNT_PASSWORD_WEAK: 'Le mot de passe est trop court : au moins 12 caractères.',
       HALL_ERR_ACCOUNT_UNKNOWN: 'Aucun compte ne porte ce nom.',
+      HALL_ERR_ADMIN_LOGIN_LOCKED: 'Trop de mots de passe sont vérifiés en même temps : rien n’a été changé, réessayez dans un instant.',
       self: 'Vous ne pouvez pas supprimer le compte avec lequel vous êtes connecté.'
     }
   },

@@ -5,6 +5,9 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { freePort, spawnPinned, watch, type Watched } from './processes.js'
 
+/** Hall runs as deployed: the V8 flags of deploy/hall.service's ExecStart and the image's ENTRYPOINT. */
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=1', '--no-maglev']
+
 /** The built service, run as it is deployed: `node service/dist/cli.js serve`, settings in the environment. */
 
 const repo = fileURLToPath(new URL('..', import.meta.url))
@@ -50,7 +53,7 @@ export async function spawnBuiltHall (settings: HallSettings): Promise<HallProce
     HALL_LOG_LEVEL: settings.logLevel ?? 'warn'
   })
   const spawnedAt = performance.now()
-  const child = spawnPinned(settings.cpus, process.execPath, [BUILT_CLI, 'serve'], { cwd: settings.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawnPinned(settings.cpus, process.execPath, [...SERVICE_NODE_FLAGS, BUILT_CLI, 'serve'], { cwd: settings.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   return Object.assign(watch(child), { url: `http://127.0.0.1:${port}`, spawnedAt })
 }
 

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { SERVICE_NODE_FLAGS } from '../../../bench/hall-process.js'
 import { missingTool } from '../../helpers/missing-tool.js'
 
 // deploy/hall.service, the bare-metal unit, checked by systemd's own tools.
@@ -79,6 +80,8 @@ test('ExecStart runs the CLI that `npm run build` produces, with `serve`', () =>
   assert.equal(script, `/opt/hall/${build.compilerOptions.outDir}/cli.js`)
 })
 
+const pkg = (): { scripts: Record<string, string> } => JSON.parse(readFileSync(new URL('package.json', root), 'utf8'))
+
 test('ExecStart gives node the memory flags, the same as the Dockerfile\'s ENTRYPOINT, and this node accepts them', () => {
   const { nodeFlags } = execStart()
   // a small young generation and no Maglev: the unit's comment says what each saves
@@ -86,6 +89,9 @@ test('ExecStart gives node the memory flags, the same as the Dockerfile\'s ENTRY
   const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(new URL('Dockerfile', root), 'utf8'))
   assert.ok(entrypoint?.[1] !== undefined, 'the Dockerfile has a JSON-form ENTRYPOINT')
   assert.deepEqual(JSON.parse(entrypoint[1]), ['node', ...nodeFlags, 'service/dist/cli.js'])
+  // npm start and the benchmark run Hall with them too, so what they measure is what is deployed
+  assert.ok(pkg().scripts.start?.startsWith(`node ${nodeFlags.join(' ')} `), 'npm start')
+  assert.deepEqual(SERVICE_NODE_FLAGS, nodeFlags)
   // node refuses to start on a flag it does not know (a V8 flag can go away in a new release)
   const run = spawnSync(process.execPath, [...nodeFlags, '-e', ''], { encoding: 'utf8' })
   assert.equal(run.stderr, '')

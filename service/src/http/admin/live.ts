@@ -1,9 +1,17 @@
 import type { ServerResponse } from 'node:http'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Clock, Timer } from '../../clock.js'
 import type { Fleet } from '../../lifecycle/fleet.js'
 import type { PowerHistory } from '../status-view.js'
 import { buildCards, type CardJson } from './cards.js'
+
+/** The session each stream was opened with: a stream ends with its session (logout, expiry, password change, account removed). */
+export interface StreamSessions {
+  /** The id hash of the request's session; null when it has none. */
+  idHashOf (req: FastifyRequest): string | null
+  /** Read only: a stream open is no activity, so it does not keep its session from going idle. */
+  isLive (idHash: string): boolean
+}
 
 export interface LiveCardsOptions {
   readonly fleet: Fleet
@@ -13,10 +21,14 @@ export interface LiveCardsOptions {
   readonly maxClients?: number
   readonly refreshMs?: number
   readonly heartbeatMs?: number
+  readonly sessions?: StreamSessions
+  readonly maxPerSession?: number
 }
 
 /** A handful of people run Hall: more admin streams than this at once is a tab left open in a loop. */
 export const MAX_ADMIN_STREAMS = 20
+/** A few tabs of one browser; past that one session would take every stream from the others. */
+export const MAX_STREAMS_PER_SESSION = 4
 /** A wake's steps and an idle countdown's restarts change no phase: look again this often. */
 export const ADMIN_REFRESH_MS = 1000
 /** Proxies close a response that stays silent too long. */
@@ -31,7 +43,8 @@ const MAX_BUFFERED_BYTES = 256 * 1024
  */
 export function liveCardRoutes (app: FastifyInstance, opts: LiveCardsOptions): void {
   const { fleet, history, clock, startedAt } = opts
-  const clients = new Set<ServerResponse>()
+  // each stream and the id hash of the session that opened it (null without sessions: the pages' tests)
+  const clients = new Map<ServerResponse, string | null>()
   const lastSent = new Map<string, string>()
   let stop: (() => void) | null = null
   let queued = false
@@ -39,7 +52,7 @@ export function liveCardRoutes (app: FastifyInstance, opts: LiveCardsOptions): v
   const cards = (): CardJson[] => buildCards(fleet, history, startedAt, clock.now())
 
   function send (chunk: string): void {
-    for (const res of clients) {
+    for (const res of clients.keys()) {
       if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy()
       else res.write(chunk)
     }
@@ -72,7 +85,8 @@ export function liveCardRoutes (app: FastifyInstance, opts: LiveCardsOptions): v
   function queue (): void {
     if (queued) return
     queued = true
-    clock.setImmediate(() => { queued = false; if (clients.size > 0) broadcast() })
+    // each refresh (at most ADMIN_REFRESH_MS after a session ends) and each change first drops the streams of ended sessions
+    clock.setImmediate(() => { queued = false; endOrphans(); if (clients.size > 0) broadcast() })
   }
 
   function start (): void {
@@ -80,6 +94,17 @@ export function liveCardRoutes (app: FastifyInstance, opts: LiveCardsOptions): v
     const stopRefresh = every(clock, opts.refreshMs ?? ADMIN_REFRESH_MS, queue)
     const stopHeartbeat = every(clock, opts.heartbeatMs ?? ADMIN_HEARTBEAT_MS, () => send(': keep-alive\n\n'))
     stop = () => { unsubscribe(); stopRefresh(); stopHeartbeat() }
+  }
+
+  /** A stream whose session has ended gets nothing more: closed, the browser reconnects and meets the login. */
+  function endOrphans (): void {
+    const { sessions } = opts
+    if (sessions === undefined) return
+    for (const [res, idHash] of [...clients]) {
+      if (idHash === null || sessions.isLive(idHash)) continue
+      res.end()
+      leave(res)
+    }
   }
 
   function leave (res: ServerResponse): void {
@@ -90,11 +115,13 @@ export function liveCardRoutes (app: FastifyInstance, opts: LiveCardsOptions): v
 
   // open streams would hold app.close() (and the process) forever: end them first
   app.addHook('preClose', async () => {
-    for (const res of [...clients]) { res.end(); leave(res) }
+    for (const res of [...clients.keys()]) { res.end(); leave(res) }
   })
 
-  app.get('/api/stream', { logLevel: 'warn' }, async (_req, reply) => {
-    if (clients.size >= (opts.maxClients ?? MAX_ADMIN_STREAMS)) {
+  app.get('/api/stream', { logLevel: 'warn' }, async (req, reply) => {
+    const idHash = opts.sessions?.idHashOf(req) ?? null
+    const ofSession = idHash === null ? 0 : [...clients.values()].filter(h => h === idHash).length
+    if (clients.size >= (opts.maxClients ?? MAX_ADMIN_STREAMS) || ofSession >= (opts.maxPerSession ?? MAX_STREAMS_PER_SESSION)) {
       // overview.js falls back to polling /admin/api/servers
       return await reply.code(503).header('retry-after', '5').send({ error: 'HALL_ERR_HTTP_TOO_MANY_STREAMS', message: 'too many open event streams; poll /admin/api/servers instead' })
     }
@@ -110,7 +137,7 @@ export function liveCardRoutes (app: FastifyInstance, opts: LiveCardsOptions): v
     const all = cards()
     if (clients.size === 0) { remember(all); start() }
     res.write(`retry: 1000\n\n${message('cards', { now_ms: clock.now(), cards: all })}`)
-    clients.add(res)
+    clients.set(res, idHash)
     res.once('close', () => leave(res))
   })
 }

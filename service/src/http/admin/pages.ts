@@ -6,7 +6,7 @@ import type { ApiKeys } from '../../store/index.js'
 import type { PowerHistory } from '../status-view.js'
 import { assetRoutes } from './assets.js'
 import { acceptForms } from './form-body.js'
-import { liveCardRoutes } from './live.js'
+import { liveCardRoutes, type StreamSessions } from './live.js'
 import { accountRoutes } from './routes/accounts.js'
 import type { EnergyReport } from '../../contract/energy.js'
 import type { Span } from '../../energy/timeline.js'
@@ -28,6 +28,8 @@ export interface AdminPageDeps {
   readonly clock: Clock
   /** Writes what a person changed to the event log, with their account and address. */
   readonly audit: (kind: string, message: string, req: FastifyRequest, details?: object) => void
+  /** The session behind each live stream, so it ends with it; left out (the pages' tests): streams follow no session. */
+  readonly sessions?: StreamSessions
   /** The Energy page's report (energy/collect.ts), over the store and the current config. */
   readonly energyReport: (period: Span, now: number, timeZone: string) => EnergyReport
 }
@@ -42,7 +44,7 @@ export const adminPageRoutes: FastifyPluginAsync<AdminPageDeps> = async (app, de
   acceptForms(app)
   assetRoutes(app)
   overviewRoutes(app, deps, startedAt)
-  liveCardRoutes(app, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt })
+  liveCardRoutes(app, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, sessions: deps.sessions })
   serverRoutes(app, deps)
   eventRoutes(app, deps)
   keyRoutes(app, deps)

@@ -36,6 +36,7 @@ export const protectedRoutes: FastifyPluginAsync<ProtectedOptions> = async (app,
     accounts: directory,
     clock: opts.clock,
     audit: ctx.audit,
+    sessions: { idHashOf: req => ctx.requestSessions.get(req)?.idHash ?? null, isLive: idHash => ctx.sessions.isLive(idHash) },
     energyReport: (period, now, timeZone) => collectEnergyReport(opts.store, opts.fleet.config(), opts.energy ?? noPrice, period, now, timeZone)
   })
 }

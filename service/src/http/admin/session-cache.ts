@@ -38,6 +38,8 @@ export interface SessionCache {
   open (user: { readonly id: number, readonly name: string, readonly role: AdminAccount['role'] }, address: string): { id: string, session: LiveSession }
   /** The session behind a cookie's id, its idle time restarted; null when unknown or expired (and then ended). */
   check (id: string): LiveSession | null
+  /** Whether the session (an id hash) still stands: read only, its idle time is not restarted (an open stream is not activity). */
+  isLive (idHash: string): boolean
   /** Logout: the session ends here and in the table. */
   end (id: string): LiveSession | null
   /** Every session of an account (password changed, account removed) but `keep` (an id hash); returns how many ended. */
@@ -118,6 +120,10 @@ export function createSessionCache ({ sessions, pendingWrites, clock }: SessionC
         sessions.touch(idHash, now)
       }
       return session
+    },
+    isLive (idHash) {
+      const session = live.get(idHash)
+      return session !== undefined && !isExpired(session, clock.now())
     },
     end (id) {
       const idHash = hashSessionId(id)

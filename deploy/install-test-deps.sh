@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system programs Hall's tests drive for real (Debian/Ubuntu):
 # sshd + ssh client (relay), caddy and nginx (proxies in front of Hall, standing in for Traefik),
-# wakeonlan (the relay's WoL command), chromium (waiting page and dashboard), ping (health probe),
+# wakeonlan (the relay's WoL command), chromium (waiting page and admin), ping (health probe),
 # systemd-analyze (checks deploy/hall.service), openssl (test certificates), git (the deployed-
-# checkout test), promtool and prometheus (the /metrics output checked and scraped). Node.js 22 or 24 itself is not installed here. Installs only what is missing:
-# nothing when all are present. Where services can start, Debian starts nginx on :80 after installing it; the tests do
-# not use that one, they run their own on a free loopback port.
+# checkout test), promtool and prometheus (the /metrics output checked and scraped). Node.js 22
+# or 24 itself is not installed here. Installs only what is missing: nothing when all are present.
+# Where services can start, Debian starts nginx on :80 after installing it; the tests do not use
+# that one, they run their own on a free loopback port.
 set -euo pipefail
 
 missing=()

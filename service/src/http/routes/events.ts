@@ -7,6 +7,7 @@ import type { DomainStatus } from '../../contract/status.js'
 import type { Fleet } from '../../lifecycle/fleet.js'
 import type { LimitHook } from '../rate-limit.js'
 import { statusOfDomain, type PowerHistory } from '../status-view.js'
+import { sendError } from '../error-answer.js'
 
 export interface EventOptions {
   fleet: Fleet
@@ -152,7 +153,7 @@ export const eventRoutes: FastifyPluginAsync<EventOptions> = async (app, opts) =
     const domain = req.params.domain.toLowerCase()
     const status = statusOf(domain)
     reply.header('cache-control', 'no-store')
-    if (status === null) return await reply.code(404).send({ error: 'HALL_ERR_DOMAIN_UNKNOWN', message: `Hall does not serve ${req.params.domain}` })
+    if (status === null) return await sendError(reply, 'HALL_ERR_DOMAIN_UNKNOWN', `Hall does not serve ${req.params.domain}`)
     // req.ip is the browser's address when the stream came through a trusted proxy
     if (clientCount >= maxClients || (perAddress.get(req.ip) ?? 0) >= MAX_EVENT_CLIENTS_PER_ADDRESS) {
       // the page falls back to polling /api/status when its stream is refused

@@ -9,6 +9,7 @@ import type { LimitHook } from '../rate-limit.js'
 import type { RecentPowerHistory } from '../recent-power-history.js'
 import { createStatusAnswers, type StatusSerializers } from '../status-answers.js'
 import type { ProxyTrust } from '../trusted-proxies.js'
+import { sendError } from '../error-answer.js'
 
 export interface StatusOptions { fleet: Fleet, history: RecentPowerHistory, clock: Clock, startedAt: number, version: string, proxies: ProxyTrust, limit: LimitHook }
 
@@ -42,7 +43,7 @@ export const statusRoutes: FastifyPluginAsync<StatusOptions> = async (app, { fle
   }, async (req, reply) => {
     const status = answers.domain(req.params.domain.toLowerCase(), serializers(reply))
     reply.header('cache-control', 'no-store')
-    if (status === null) return reply.code(404).send({ error: 'HALL_ERR_DOMAIN_UNKNOWN', message: `Hall does not serve ${req.params.domain}` })
+    if (status === null) return sendError(reply, 'HALL_ERR_DOMAIN_UNKNOWN', `Hall does not serve ${req.params.domain}`)
     return reply.type(JSON_TYPE).send(status)
   })
 

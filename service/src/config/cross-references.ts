@@ -36,6 +36,10 @@ export function crossReferenceProblems (raw: unknown): ConfigProblem[] {
     if (wake.method === 'ssh') problems.push(...relayProblems(wake.relay, `${at}.wake.relay`, relays))
     if (wake.method === 'ssh' && typeof wake.command === 'string') problems.push(...templateProblems(wake.command, `${at}.wake.command`))
     problems.push(...relayProblems(shutdown.relay, `${at}.shutdown.relay`, relays))
+    problems.push(...relayProblems(asRecord(server.podman).relay, `${at}.podman.relay`, relays))
+    // one without the other hosts nothing: say which half is missing
+    if (server.capacity !== undefined && server.podman === undefined) problems.push({ path: `${at}.podman`, message: 'a server with a capacity hosts client projects: name the relay that runs podman on it ({"relay": "NAME"})' })
+    if (server.podman !== undefined && server.capacity === undefined) problems.push({ path: `${at}.capacity`, message: 'a server with podman hosts client projects: say what they may use ({"cpu": 4, "memory_mib": 8192, "disk_gib": 100})' })
   }
   return problems
 }

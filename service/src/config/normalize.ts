@@ -51,7 +51,8 @@ function toDomain (host: string, server: string, upstream: string, o: DomainOpti
     listed: o.listed,
     wakeOn: o.wake_on,
     ignoreUserAgents: o.ignore_user_agents.map(p => new RegExp(p, 'i')),
-    insecureTls: o.insecure_tls
+    insecureTls: o.insecure_tls,
+    project: null
   })
 }
 
@@ -97,7 +98,10 @@ function toServer (name: string, s: ServerEntry, upstreams: string[], relays: Ma
           timezone: s.schedule.timezone,
           windows: s.schedule.windows.map(w => ({ days: w.days as Weekday[], fromMinute: minutes(w.from), toMinute: minutes(w.to) }))
         },
-    power: s.power === undefined ? null : { onWatts: s.power.on_watts, offWatts: s.power.off_watts, bootWatts: s.power.boot_watts ?? s.power.on_watts }
+    power: s.power === undefined ? null : { onWatts: s.power.on_watts, offWatts: s.power.off_watts, bootWatts: s.power.boot_watts ?? s.power.on_watts },
+    projects: s.capacity === undefined || s.podman === undefined
+      ? null
+      : { capacity: { cpu: s.capacity.cpu, memoryMib: s.capacity.memory_mib, diskGib: s.capacity.disk_gib }, relay: relays.get(s.podman.relay)! }
   })
 }
 

@@ -81,6 +81,16 @@ const powerSchema = z.strictObject({
   boot_watts: z.number().min(0).optional().describe('Draw while it wakes and boots (WAKING, BOOTING), in watts; default: on_watts')
 })
 
+/** What a server that hosts client projects offers them in total; allocations may not exceed it. */
+export const capacitySchema = z.strictObject({
+  cpu: z.number().positive().max(4096).describe('CPU cores the projects may be allocated in total'),
+  memory_mib: z.int().positive().describe('Memory the projects may be allocated in total, in MiB'),
+  disk_gib: z.int().positive().describe('Disk the projects may be allocated in total, in GiB')
+})
+const podmanSchema = z.strictObject({
+  relay: name.describe('Relay that reaches this server itself, as the account that runs its Podman pods')
+})
+
 export const serverSchema = z.strictObject({
   ip: ipv4,
   mac,
@@ -93,7 +103,9 @@ export const serverSchema = z.strictObject({
   idle_shutdown_minutes: z.number().min(1).max(10080).optional(),
   shutdown: shutdownSchema.optional(),
   schedule: scheduleSchema.optional(),
-  power: powerSchema.optional()
+  power: powerSchema.optional(),
+  capacity: capacitySchema.optional().describe('The server hosts client projects (Podman pods): what they may use in total'),
+  podman: podmanSchema.optional().describe('How Hall runs `podman kube play` on a server that hosts client projects')
 })
 
 export const wakeOnSchema = z.enum(['browser', 'any', 'never'])
@@ -183,6 +195,8 @@ export const keyPlaces: ReadonlyMap<string, readonly string[]> = placesOf([
   ['a schedule', scheduleSchema],
   ['a schedule window', scheduleWindowSchema],
   ['power', powerSchema],
+  ['capacity', capacitySchema],
+  ['podman', podmanSchema],
   ['a domain (domains.HOST)', domainSchema],
   ['a flat-form domain (one with server_ip)', flatDomainSchema],
   ['traefik', traefikSchema],

@@ -70,6 +70,12 @@ export interface ScheduleConfig { readonly timezone: string, readonly windows: r
 /** Watts for the energy report; bootWatts (WAKING, BOOTING) is onWatts unless the file says otherwise. */
 export interface PowerConfig { readonly onWatts: number, readonly offWatts: number, readonly bootWatts: number }
 
+/** CPU cores, memory and disk: a server's capacity for client projects, or one project's share of it. */
+export interface Allocation { readonly cpu: number, readonly memoryMib: number, readonly diskGib: number }
+
+/** A server that hosts client projects: what they may use in total, and how Hall runs Podman there. */
+export interface ProjectHosting { readonly capacity: Allocation, readonly relay: RelayConfig }
+
 export interface ServerConfig {
   readonly name: string
   readonly ip: string
@@ -86,6 +92,8 @@ export interface ServerConfig {
   readonly shutdown: ShutdownConfig | null
   readonly schedule: ScheduleConfig | null
   readonly power: PowerConfig | null
+  /** Null: the server hosts no client projects. */
+  readonly projects: ProjectHosting | null
 }
 
 /** Which requests may wake a server and keep it awake. */
@@ -104,6 +112,8 @@ export interface DomainConfig {
   readonly insecureTls: boolean
   /** Where a browser opens the domain, for the home page's link; unset: https://{host}/, Traefik's. `hall demo` sets its proxy. */
   readonly publicUrl?: string
+  /** The client project this domain publishes (its access rule lives with the project); null for the file's domains. */
+  readonly project: string | null
 }
 
 export interface TraefikConfig {

@@ -27,7 +27,8 @@ function server (shutdown: Partial<ShutdownConfig> | null): ServerConfig {
     idleShutdownMs: 20 * 60_000,
     shutdown: shutdown === null ? null : { relay: relay(), command: 'true', busyCheck: null, offTimeoutMs: 60_000, ...shutdown },
     schedule: null,
-    power: null
+    power: null,
+    projects: null
   }
 }
 

@@ -37,6 +37,7 @@ function server (wake: WakeConfig, overrides: Partial<ServerConfig> = {}): Serve
     shutdown: null,
     schedule: null,
     power: null,
+    projects: null,
     ...overrides
   }
 }

@@ -19,7 +19,8 @@ function serverConfig (name: string, health: HealthCheck[]): ServerConfig {
     idleShutdownMs: null,
     shutdown: null,
     schedule: null,
-    power: null
+    power: null,
+    projects: null
   }
 }
 

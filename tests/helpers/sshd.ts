@@ -44,8 +44,19 @@ async function acceptsTcp (port: number): Promise<boolean> {
   }
 }
 
-function sshdConfig (dir: string, port: number): string {
+export interface StartSshdOptions {
+  /** A directory searched first for commands run through this sshd, e.g. one holding a stand-in `podman`. */
+  pathFirst?: string
+}
+
+/** What sshd gives a session by default (OpenSSH's _PATH_STDPATH, with the sbin dirs root gets). */
+const STANDARD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+
+function sshdConfig (dir: string, port: number, options: StartSshdOptions): string {
+  // SetEnv (OpenSSH 8.7+) overrides the session's default PATH; quoted in case the dir has spaces
+  const pathFirst = options.pathFirst === undefined ? [] : [`SetEnv "PATH=${options.pathFirst}:${STANDARD_PATH}"`]
   return [
+    ...pathFirst,
     `ListenAddress 127.0.0.1:${port}`,
     `HostKey ${path.join(dir, 'host_ed25519_key')}`,
     `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
@@ -72,7 +83,7 @@ async function stopChild (child: ChildProcess): Promise<void> {
 }
 
 /** Starts a real OpenSSH server on 127.0.0.1 with fresh host and client keys in a temp dir. */
-export async function startSshd (): Promise<TestSshd> {
+export async function startSshd (options: StartSshdOptions = {}): Promise<TestSshd> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hall-sshd-'))
   try {
     const hostKey = path.join(dir, 'host_ed25519_key')
@@ -85,7 +96,7 @@ export async function startSshd (): Promise<TestSshd> {
     // as root sshd insists on its privilege separation directory, which a fresh container lacks
     if (process.getuid?.() === 0) await mkdir('/run/sshd', { recursive: true, mode: 0o755 })
 
-    const { child, port } = await startOnFreePort(dir)
+    const { child, port } = await startOnFreePort(dir, options)
     return {
       host: '127.0.0.1',
       port,
@@ -104,13 +115,13 @@ export async function startSshd (): Promise<TestSshd> {
   }
 }
 
-async function startOnFreePort (dir: string): Promise<{ child: ChildProcess, port: number }> {
+async function startOnFreePort (dir: string, options: StartSshdOptions): Promise<{ child: ChildProcess, port: number }> {
   const logFile = path.join(dir, 'sshd.log')
   for (let attempt = 1; ; attempt++) {
     // the port can be taken between freePort() and sshd's bind: retry with another one
     const port = await freePort()
     const configFile = path.join(dir, 'sshd_config')
-    await writeFile(configFile, sshdConfig(dir, port))
+    await writeFile(configFile, sshdConfig(dir, port, options))
     // a log file, not a pipe: session processes (e.g. a `sleep 30` cut off by a deadline) outlive
     // sshd and would hold a pipe open, keeping the test process alive
     const log = await open(logFile, 'w')

@@ -64,11 +64,19 @@ async function readKey (relay: RelayConfig): Promise<Buffer> {
   return key
 }
 
+export interface SshCommandOptions {
+  readonly signal?: AbortSignal
+  /** Written to the command's standard input, which is then closed (EOF); without it stdin stays open. */
+  readonly stdin?: string | Buffer
+}
+
 /**
  * Runs one command on a relay with its host key pinned. A non-zero exit is a value; the deadline
- * `relay.commandTimeoutMs` covers connect, handshake, run and exit.
+ * `relay.commandTimeoutMs` covers connect, handshake, run (stdin included) and exit.
+ * The third argument is the options, or just an abort signal as the first callers pass it.
  */
-export async function runSshCommand (relay: RelayConfig, command: string, signal?: AbortSignal): Promise<SshCommandResult> {
+export async function runSshCommand (relay: RelayConfig, command: string, options: SshCommandOptions | AbortSignal = {}): Promise<SshCommandResult> {
+  const { signal, stdin } = options instanceof AbortSignal ? { signal: options, stdin: undefined } : options
   signal?.throwIfAborted()
   const privateKey = await readKey(relay)
   signal?.throwIfAborted()
@@ -109,6 +117,8 @@ export async function runSshCommand (relay: RelayConfig, command: string, signal
         }
         commandStarted = true
         collect(stream)
+        // ssh2 queues what the channel window cannot take yet; end() then sends EOF
+        if (stdin !== undefined) stream.end(stdin)
       })
     })
 

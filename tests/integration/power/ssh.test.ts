@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
 import { access, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import net from 'node:net'
@@ -91,6 +92,32 @@ test('ssh: an abort signal ends the command early', async () => {
   const started = performance.now()
   await assert.rejects(runSshCommand(relay(), 'sleep 30', controller.signal), /hall is stopping/)
   assert.ok(performance.now() - started < 2000)
+})
+
+test('ssh: stdin is written to the command, then closed', async () => {
+  // cat ends only on EOF: an unclosed stdin would hang until the deadline
+  const result = await runSshCommand(relay(), 'cat; echo done >&2', { stdin: 'kind: Pod\nname: a: b\n' })
+  assert.equal(result.exitCode, 0)
+  assert.equal(result.stdout, 'kind: Pod\nname: a: b\n')
+  assert.equal(result.stderr, 'done\n')
+})
+
+test('ssh: a Buffer stdin larger than the channel window arrives whole', async () => {
+  const stdin = randomBytes(3 * 1024 * 1024) // ssh2's default window is 2 MiB
+  const result = await runSshCommand(relay(), 'sha256sum', { stdin })
+  assert.equal(result.exitCode, 0)
+  assert.equal(result.stdout, `${createHash('sha256').update(stdin).digest('hex')}  -\n`)
+})
+
+test('ssh: a command that exits without reading its stdin still returns its exit code', async () => {
+  const result = await runSshCommand(relay(), 'exit 4', { stdin: Buffer.alloc(3 * 1024 * 1024) })
+  assert.equal(result.exitCode, 4)
+})
+
+test('ssh: the options object carries the abort signal too', async () => {
+  const controller = new AbortController()
+  setTimeout(() => controller.abort(new Error('hall is stopping')), 200)
+  await assert.rejects(runSshCommand(relay(), 'sleep 30', { signal: controller.signal, stdin: 'x' }), /hall is stopping/)
 })
 
 test('ssh: a missing key file is HALL_ERR_SSH_KEY_FILE naming the file', async () => {

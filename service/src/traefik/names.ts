@@ -17,3 +17,13 @@ export function domainObjectNames (hosts: Iterable<string>): Map<string, string>
   }
   return names
 }
+
+/**
+ * A client project's router and service: `hall_project_` plus its name, a DNS label the store
+ * keeps unique. Named for the project, not its host, so an edited host keeps the same objects;
+ * the underscore keeps them apart from every domain's name (`hall-...` above) and from Hall's
+ * own (`hall`, `hall_admin`).
+ */
+export function projectObjectName (projectName: string): string {
+  return `hall_project_${projectName}`
+}

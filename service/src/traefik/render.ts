@@ -2,48 +2,14 @@ import { formatCidr, parseCidr, type Cidr } from '../config/cidr.js'
 import { DEFAULT_ADMIN_ALLOW } from '../config/env.js'
 import type { DomainConfig, HallConfig } from '../config/types.js'
 import { HallError } from '../errors.js'
+import type { ProjectSpec } from '../projects/types.js'
+import { HALL_NAME, hostMatcher, type DynamicConfig, type LoadBalancer, type Router } from './dynamic-config.js'
 import { domainObjectNames } from './names.js'
+import { CLIENT_CERT_MIDDLEWARE, CLIENT_CERT_TLS_OPTION, clientCertificateMiddleware, clientCertificateTlsOption, planProjectRoutes, projectObjects, type ProjectPlan } from './project-routes.js'
 
-/**
- * Traefik v3 dynamic configuration (file and HTTP providers share the format), limited to what
- * Hall emits. Every key here exists in Traefik's official schema.
- */
-export interface DynamicConfig {
-  readonly http: {
-    readonly middlewares: {
-      readonly hall: { readonly forwardAuth: ForwardAuth }
-      readonly hall_admin_lan: { readonly ipAllowList: { readonly sourceRange: readonly string[] } }
-    }
-    readonly routers: Readonly<Record<string, Router>>
-    readonly services: Readonly<Record<string, { readonly loadBalancer: LoadBalancer }>>
-    /** Only when a domain has a self-signed upstream. */
-    readonly serversTransports?: Readonly<Record<string, { readonly insecureSkipVerify: true }>>
-  }
-}
+export type { DynamicConfig, ForwardAuth, LoadBalancer, Router, TlsOption } from './dynamic-config.js'
+export { HALL_NAME } from './dynamic-config.js'
 
-export interface ForwardAuth {
-  readonly address: string
-  readonly authResponseHeaders: readonly string[]
-  readonly maxResponseBodySize: number
-  readonly trustForwardHeader: false
-}
-
-export interface Router {
-  readonly entryPoints: readonly string[]
-  readonly middlewares?: readonly string[]
-  readonly rule: string
-  readonly service: string
-  readonly tls: { readonly certResolver?: string }
-}
-
-export interface LoadBalancer {
-  readonly passHostHeader: true
-  readonly servers: ReadonlyArray<{ readonly url: string }>
-  readonly serversTransport?: string
-}
-
-/** Hall's own router, service and forward-auth middleware (each kind has its own namespace). */
-export const HALL_NAME = 'hall'
 /**
  * The admin's router and its LAN allow-list. An underscore, as in no domain's name: those are
  * `hall-` and the host with dashes (names.ts), and a host never holds `_`.
@@ -67,15 +33,18 @@ const PUBLIC_PREFIXES = ['/api/events/', '/api/redirect/', '/api/status/', '/ass
 const defaultAdminAllow: readonly Cidr[] = DEFAULT_ADMIN_ALLOW.split(',').map(text => parseCidr(text)!)
 
 /**
- * Pure: the same config, public URL and admin allow-list always give the same object, keys
- * sorted. `adminAllow` is HALL_ADMIN_ALLOW: Traefik refuses other clients before Hall checks the
- * same list again (two locks, not one).
+ * Pure: the same config, public URL, admin allow-list and projects always give the same object,
+ * keys sorted. `adminAllow` is HALL_ADMIN_ALLOW: Traefik refuses other clients before Hall checks
+ * the same list again (two locks, not one). `projects`: one router each, on its host, to its pod
+ * (project-routes.ts); a project's domain may sit in `config.domains` too, for the gate, but its
+ * route comes from this list alone.
  */
-export function renderTraefik (config: HallConfig, publicUrl: string, adminAllow: readonly Cidr[] = defaultAdminAllow): DynamicConfig {
+export function renderTraefik (config: HallConfig, publicUrl: string, adminAllow: readonly Cidr[] = defaultAdminAllow, projects: readonly ProjectSpec[] = []): DynamicConfig {
   const { traefik } = config
   const publicHost = publicHostOf(publicUrl)
   const tls = traefik.certResolver === null ? {} : { certResolver: traefik.certResolver }
-  const names = domainObjectNames(config.domains.keys())
+  const domains = fileDomains(config)
+  const names = domainObjectNames(domains.map(d => d.host))
 
   const routers: Record<string, Router> = {
     [HALL_NAME]: {
@@ -95,7 +64,7 @@ export function renderTraefik (config: HallConfig, publicUrl: string, adminAllow
   const services: Record<string, { loadBalancer: LoadBalancer }> = {
     [HALL_NAME]: { loadBalancer: { passHostHeader: true, servers: [{ url: traefik.hallUrl }] } }
   }
-  for (const domain of config.domains.values()) {
+  for (const domain of domains) {
     if (domain.host === publicHost) {
       throw new HallError('HALL_ERR_CONFIG_INVALID', `domains["${domain.host}"] is Hall's own public host (HALL_PUBLIC_URL): Traefik cannot route it both ways`)
     }
@@ -110,8 +79,12 @@ export function renderTraefik (config: HallConfig, publicUrl: string, adminAllow
     }
     services[name] = { loadBalancer: loadBalancerOf(domain) }
   }
+  const forProjects = projectObjects(planProjects(config, publicHost, projects).routed, config.servers, traefik.entryPoint, tls)
+  Object.assign(routers, forProjects.routers)
+  Object.assign(services, forProjects.services)
 
-  const insecure = [...config.domains.values()].some(d => d.insecureTls)
+  const insecure = domains.some(d => d.insecureTls)
+  const clientCertificates = forProjects.needsClientCertificate
   return sortKeys({
     http: {
       middlewares: {
@@ -126,13 +99,30 @@ export function renderTraefik (config: HallConfig, publicUrl: string, adminAllow
           }
         },
         // Traefik judges the TCP peer (the client, since it faces the network itself)
-        [ADMIN_ALLOW_MIDDLEWARE]: { ipAllowList: { sourceRange: adminAllow.map(formatCidr) } }
+        [ADMIN_ALLOW_MIDDLEWARE]: { ipAllowList: { sourceRange: adminAllow.map(formatCidr) } },
+        ...(clientCertificates ? { [CLIENT_CERT_MIDDLEWARE]: clientCertificateMiddleware } : {})
       },
       routers,
       services,
       ...(insecure ? { serversTransports: { [INSECURE_TRANSPORT]: { insecureSkipVerify: true } } } : {})
-    }
+    },
+    ...(clientCertificates ? { tls: { options: { [CLIENT_CERT_TLS_OPTION]: clientCertificateTlsOption } } } : {})
   })
+}
+
+/** The projects renderTraefik leaves out, and why, for the caller to log (same inputs, same answer). */
+export function unroutedProjects (config: HallConfig, publicUrl: string, projects: readonly ProjectSpec[]): ProjectPlan['unrouted'] {
+  return planProjects(config, publicHostOf(publicUrl), projects).unrouted
+}
+
+/** The domains domains.json declares; a client project's domain (`project` set) is routed from the project. */
+function fileDomains (config: HallConfig): DomainConfig[] {
+  return [...config.domains.values()].filter(d => d.project === null)
+}
+
+/** Hall's own host and the file's domains are taken before any project (project-routes.ts says why). */
+function planProjects (config: HallConfig, publicHost: string, projects: readonly ProjectSpec[]): ProjectPlan {
+  return planProjectRoutes(projects, config.servers, new Set([publicHost, ...fileDomains(config).map(d => d.host)]))
 }
 
 function loadBalancerOf (domain: DomainConfig): LoadBalancer {
@@ -145,10 +135,6 @@ function publicPathMatchers (): string {
     ...PUBLIC_PATHS.map(p => `Path(\`${p}\`)`),
     ...PUBLIC_PREFIXES.map(p => `PathPrefix(\`${p}\`)`)
   ].join(' || ')
-}
-
-function hostMatcher (host: string): string {
-  return `Host(\`${host}\`)`
 }
 
 /** Hall serves its pages at the root of its host, and the host goes into a rule between backticks. */

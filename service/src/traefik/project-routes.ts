@@ -10,7 +10,7 @@ export const CLIENT_CERT_TLS_OPTION = 'hall-client-certificate'
 /**
  * Traefik writes the client's certificate into `X-Forwarded-Tls-Client-Cert`: with `pem`, the
  * base64 DER, i.e. the PEM without its BEGIN/END lines and newlines (Traefik's passTLSClientCert
- * docs, "pem"). v3 sends it as is; v2 also URL-escaped it (traefik/traefik#9412 removed that).
+ * docs, "pem"). v2 also URL-escaped it; v3's source no longer does (traefik/traefik#9412).
  */
 export const clientCertificateMiddleware = { passTLSClientCert: { pem: true } } as const
 
@@ -51,9 +51,7 @@ export function planProjectRoutes (projects: readonly ProjectSpec[], servers: Re
   const routed: ProjectSpec[] = []
   const unrouted: Array<{ project: ProjectSpec, reason: UnroutedReason }> = []
   for (const project of [...projects].sort(byHostThenName)) {
-    const reason = !isRoutable(project)
-      ? 'invalid'
-      : !servers.has(project.server) ? 'server-missing' : hosts.has(project.host) ? 'host-taken' : names.has(project.name) ? 'name-taken' : null
+    const reason = whyUnroutable(project, servers, hosts, names)
     if (reason !== null) {
       unrouted.push({ project, reason })
       continue
@@ -98,9 +96,14 @@ export function projectObjects (routed: readonly ProjectSpec[], servers: Readonl
   return { routers, services, needsClientCertificate: routed.some(p => p.access === 'certificate') }
 }
 
-function isRoutable (project: ProjectSpec): boolean {
-  return LOWER_CASE_HOST.test(project.host) && DNS_LABEL.test(project.name) && accessModes.includes(project.access) &&
+function whyUnroutable (project: ProjectSpec, servers: ReadonlyMap<string, ServerConfig>, hosts: ReadonlySet<string>, names: ReadonlySet<string>): UnroutedReason | null {
+  const wellFormed = LOWER_CASE_HOST.test(project.host) && DNS_LABEL.test(project.name) && accessModes.includes(project.access) &&
     Number.isInteger(project.port) && project.port >= 1 && project.port <= 65535
+  if (!wellFormed) return 'invalid'
+  if (!servers.has(project.server)) return 'server-missing'
+  if (hosts.has(project.host)) return 'host-taken'
+  if (names.has(project.name)) return 'name-taken'
+  return null
 }
 
 function byHostThenName (a: ProjectSpec, b: ProjectSpec): number {

@@ -76,6 +76,17 @@ export const errorTable = {
   HALL_ERR_ACCOUNT_PASSWORD_WEAK: { status: 400, message: 'the password is too short' },
   HALL_ERR_ACCOUNT_UNKNOWN: { status: 404, message: 'no such account' },
 
+  // client projects: their gate (forward-auth), the portal at /login, and their management
+  HALL_ERR_PROJECT_LOGIN_REQUIRED: { status: 401, message: 'this project is open to its members only: log in first' },
+  HALL_ERR_PROJECT_FORBIDDEN: { status: 403, message: 'this account may not reach this project' },
+  HALL_ERR_PROJECT_CERTIFICATE: { status: 403, message: 'this project needs a registered TLS client certificate' },
+  HALL_ERR_PROJECT_INVALID: { status: 400, message: 'invalid project' },
+  HALL_ERR_PROJECT_CONFLICT: { status: 409, message: 'the project conflicts with another one or with the config' },
+  HALL_ERR_PROJECT_CAPACITY: { status: 409, message: 'the server has not enough capacity left for this allocation' },
+  HALL_ERR_PROJECT_UNKNOWN: { status: 404, message: 'no such project' },
+  HALL_ERR_PROJECT_BUSY: { status: 409, message: 'the project is being provisioned or removed: wait for it to finish' },
+  HALL_ERR_CERTIFICATE_INVALID: { status: 400, message: 'not a PEM certificate' },
+
   // GET /metrics: HALL_ADMIN_ALLOW addresses, or anyone with HALL_METRICS_TOKEN
   HALL_ERR_METRICS_NOT_ALLOWED: { status: 403, message: 'forbidden' },
   HALL_ERR_METRICS_TOKEN_INVALID: { status: 401, message: 'a valid Authorization: Bearer token is required' },

@@ -25,6 +25,11 @@ import { watchConfigFile, type ConfigWatcher } from './config/watch.js'
 import { createProber } from './probe/server.js'
 import { openHallStore, powerHistory, type HallStore } from './store/index.js'
 import { lockDatabase } from './store/instance-lock.js'
+import { createProjectDirectory } from './projects/directory.js'
+import { createPodman } from './projects/podman.js'
+import { configProblemsWithProjects } from './projects/rules.js'
+import { createProjectService, type PodRunner, type ProjectService } from './projects/service.js'
+import { withProjects } from './projects/with-projects.js'
 
 /** History older than this is pruned; checked hourly, beside everything else. */
 const KEEP_HISTORY_MS = 90 * 24 * 3600_000
@@ -37,6 +42,8 @@ export interface Service {
   readonly log: Logger
   /** Alerts to the targets of domains.json, sent in the background. */
   readonly alerts: AlertWatcher
+  /** Client projects: create, edit, remove, and wait for their pods (tests). */
+  readonly projects: ProjectService
   /** Base URL Hall listens on. */
   readonly url: string
   /** Re-reads the config file now (what SIGHUP and a change to the file do). */
@@ -55,7 +62,12 @@ export interface ServiceOptions {
   readonly log?: Logger
   /** Watch the config file and reload on change and on SIGHUP (default: when the config comes from the file). */
   readonly watch?: boolean
+  /** How client projects' pods are played (default: podman over the server's SSH relay). */
+  readonly pods?: PodRunner
 }
+
+/** How often memberships changed in a shell (`hall user add --project`) are looked for. */
+const OUTSIDE_CHANGE_CHECK_MS = 2_000
 
 export const version: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version
 
@@ -64,9 +76,10 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   const log = options.log ?? createLogger(env.logLevel, undefined, { pretty: env.logPretty })
   const clock = options.clock ?? systemClock
   const loaded = options.config === undefined ? loadConfig(env.configFile) : { config: options.config, warnings: [] }
-  const config = loaded.config
+  // domains.json as loaded: the fleet runs on it with the client projects' domains added
+  let fileConfig = loaded.config
   // refused now rather than served as a 500 to Traefik later (a domain that is Hall's own host...)
-  renderTraefik(config, env.publicUrl, env.adminAllow)
+  renderTraefik(fileConfig, env.publicUrl, env.adminAllow)
   // one Hall per database, taken before the store opens: a second one stops here, naming the first
   const instance = await lockDatabase(env.dbFile)
   let store: HallStore
@@ -76,6 +89,8 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
     await instance.release()
     throw err
   }
+  const directory = createProjectDirectory({ projects: store.projects, certificates: store.projectCertificates })
+  const config = withProjects(fileConfig, directory.list())
   const prober = createProber()
   const metrics = createHallMetrics()
   // the status views read the power history from memory, kept current by the fleet's own writes
@@ -86,14 +101,43 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   // the file provider's YAML follows every good config, so Traefik and Hall never disagree on domains
   const writeTraefik = (current: HallConfig): void => {
     if (env.traefikDir === null) return
-    const text = toTraefikYaml(renderTraefik(current, env.publicUrl, env.adminAllow), { configFile: env.configFile, publicUrl: env.publicUrl })
+    const text = toTraefikYaml(renderTraefik(current, env.publicUrl, env.adminAllow, directory.list()), { configFile: env.configFile, publicUrl: env.publicUrl })
     const result = writeDynamicDir(env.traefikDir, text)
     log.info({ file: result.file, changed: result.changed }, 'traefik dynamic config written')
   }
-  const renderable = (candidate: HallConfig): void => { renderTraefik(candidate, env.publicUrl, env.adminAllow) }
+  const renderable = (candidate: HallConfig): void => {
+    // a new domains.json may not pull a server, its capacity or a host from under the projects
+    const problems = configProblemsWithProjects(candidate, directory.list())
+    if (problems.length > 0) throw new HallError('HALL_ERR_CONFIG_INVALID', `the config conflicts with client projects: ${problems.join('; ')}`, problems.map(p => ({ path: p.slice(0, p.indexOf(':')), message: p.slice(p.indexOf(':') + 2) })))
+    renderTraefik(candidate, env.publicUrl, env.adminAllow, directory.list())
+  }
   let configLoadedAt = clock.now()
-  const applied = (current: HallConfig): void => { configLoadedAt = clock.now(); writeTraefik(current) }
-  const reloader = createReloader({ file: env.configFile, fleet, events: metrics.observeEvents(store.events), log, now: () => clock.now(), validate: renderable, onApplied: applied })
+  const applied = (current: HallConfig): void => { fileConfig = current; configLoadedAt = clock.now(); writeTraefik(current) }
+  const compose = (file: HallConfig): HallConfig => withProjects(file, directory.list())
+  const reloader = createReloader({ file: env.configFile, fleet, events: metrics.observeEvents(store.events), log, now: () => clock.now(), validate: renderable, compose, onApplied: applied })
+  // a project added, changed or removed joins the fleet's domains and Traefik's routers at once
+  directory.subscribe(() => {
+    try {
+      fleet.reload(compose(fileConfig))
+      writeTraefik(fileConfig)
+    } catch (err) {
+      log.error({ err }, 'could not apply a change of the client projects')
+    }
+  })
+  const projects = createProjectService({
+    directory,
+    operations: store.projectOperations,
+    store,
+    fleet,
+    fileConfig: () => fileConfig,
+    pods: options.pods ?? createPodman(),
+    clock,
+    publicHost: new URL(env.publicUrl).hostname,
+    cookieDomain: env.cookieDomain,
+    log
+  })
+  projects.recoverInterrupted()
+  const membershipTimer = setInterval(() => directory.refreshIfChangedElsewhere(store.writes.size()), OUTSIDE_CHANGE_CHECK_MS).unref()
   // alerts watch the fleet and the power records in memory; a rejected config is an alert too
   const alerts = watchForAlerts({ fleet, records: recent.history, clock, log, secrets: (variable) => readNamedSecret(variable), retry: options.alertRetry })
   const reload = (why: string): ReloadResult => {
@@ -113,7 +157,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   }
   const vitals = { queuedWrites: () => store.writes.size(), configLoadedAt: () => configLoadedAt }
   const admin = { store, adminAllow: env.adminAllow, sessionSecret: env.sessionSecret, energy: env.energy }
-  const app = buildApp({ fleet, history: recent.history, clock, log, publicUrl: env.publicUrl, trustedProxies: env.trustedProxies, version, apiKeys: store.apiKeys, metrics: { hall: metrics, adminAllow: env.adminAllow, token: env.metricsToken }, admin, vitals, energy: { store, energy: env.energy, adminAllow: env.adminAllow } })
+  const app = buildApp({ fleet, history: recent.history, clock, log, publicUrl: env.publicUrl, trustedProxies: env.trustedProxies, version, apiKeys: store.apiKeys, metrics: { hall: metrics, adminAllow: env.adminAllow, token: env.metricsToken }, admin, vitals, energy: { store, energy: env.energy, adminAllow: env.adminAllow }, projects: { directory, service: projects, cookieDomain: env.cookieDomain } })
 
   const prune = (): void => {
     // in small batches beside the requests; a locked database postpones it to the next round
@@ -125,7 +169,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   const pruneTimer = setInterval(prune, PRUNE_EVERY_MS).unref()
 
   try {
-    writeTraefik(config)
+    writeTraefik(fileConfig)
   } catch (err) {
     log.error({ err, dir: env.traefikDir }, 'could not write the Traefik dynamic config')
   }
@@ -134,6 +178,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
     await app.listen({ host: env.host, port: env.port })
   } catch (err) {
     clearInterval(pruneTimer)
+    clearInterval(membershipTimer)
     stopWatching()
     alerts.close()
     fleet.stop()
@@ -157,9 +202,11 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
     log,
     url,
     alerts,
+    projects,
     reload,
     async close () {
       clearInterval(pruneTimer)
+      clearInterval(membershipTimer)
       stopWatching()
       alerts.close()
       await app.close()

@@ -19,6 +19,8 @@ export interface ReloaderDeps {
   readonly now: () => number
   /** Throws when the config is valid on its own but not usable here (e.g. Traefik's routers cannot be rendered). */
   readonly validate?: (config: HallConfig) => void
+  /** What the fleet runs on, made from the file's config (the client projects' domains added). */
+  readonly compose?: (config: HallConfig) => HallConfig
   /** After a good config is in force (the Traefik file provider's YAML is rewritten from it). */
   readonly onApplied?: (config: HallConfig) => void
 }
@@ -54,7 +56,7 @@ export function createReloader (deps: ReloaderDeps): { reload (why: string): Rel
         ({ config, warnings } = loadConfig(file))
         // what Traefik is given must be renderable before Hall acts on the config
         deps.validate?.(config)
-        summary = fleet.reload(config)
+        summary = fleet.reload(deps.compose?.(config) ?? config)
       } catch (err) {
         return reject(why, err)
       }

@@ -45,7 +45,8 @@ const envSchema = z.object({
   // `HALL_ENERGY_PRICE=` in .env means no price, not a price of 0
   HALL_ENERGY_PRICE: z.preprocess(v => (v === '' ? undefined : v), z.coerce.number().min(0).optional()),
   HALL_CURRENCY: z.string().regex(/^[A-Za-z]{3}$/).default('EUR'),
-  HALL_GATEWAY_WATTS: z.coerce.number().min(0).default(0)
+  HALL_GATEWAY_WATTS: z.coerce.number().min(0).default(0),
+  HALL_COOKIE_DOMAIN: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i).optional()
 })
 
 export interface HallEnv {
@@ -76,6 +77,11 @@ export interface HallEnv {
   readonly sessionSecret: string | null
   /** The energy report: price of a kWh (null: no money figures), its currency, and the gateway's own draw in watts. */
   readonly energy: EnergyEnv
+  /**
+   * The parent domain of Hall's host and of the client projects (testing.example.com): the portal's
+   * session cookie is scoped to it, so members projects can check it. Null: no members project.
+   */
+  readonly cookieDomain: string | null
 }
 
 export interface EnergyEnv { readonly pricePerKwh: number | null, readonly currency: string, readonly gatewayWatts: number }
@@ -98,6 +104,7 @@ const expected: Record<keyof z.input<typeof envSchema>, string> = {
   HALL_SESSION_SECRET: `the key that signs admin session cookies: at least ${MIN_SESSION_SECRET_BYTES} bytes, such as the output of openssl rand -base64 48 (unset: Hall makes one and keeps it in its database)`,
   HALL_ENERGY_PRICE: 'the price of one kWh for the energy report: a number such as 0.25 (unset: kWh only, no money)',
   HALL_CURRENCY: 'the currency of HALL_ENERGY_PRICE: a three-letter code such as EUR',
+  HALL_COOKIE_DOMAIN: 'the parent domain of Hall\'s host and of the client projects, such as testing.example.com when Hall is at hall.testing.example.com: the portal\'s login cookie is sent to it (unset: no project may be open to members only)',
   HALL_GATEWAY_WATTS: 'what the gateway (the Pi and its switch port) draws, in watts, such as 4: subtracted from the energy saved'
 }
 
@@ -116,6 +123,11 @@ export function readEnv (source: NodeJS.ProcessEnv = process.env, dotenvFile?: s
   }
   const e = parsed.data
   const publicUrl = (e.HALL_PUBLIC_URL ?? `http://localhost:${e.HALL_PORT}`).replace(/\/+$/, '')
+  const cookieDomain = e.HALL_COOKIE_DOMAIN?.toLowerCase() ?? null
+  if (cookieDomain !== null && !isWithin(new URL(publicUrl).hostname, cookieDomain)) {
+    // a browser refuses a cookie for a domain its own host is not under: no login would ever stick
+    throw new HallError('HALL_ERR_ENV_INVALID', `invalid environment:\n  HALL_COOKIE_DOMAIN=${JSON.stringify(cookieDomain)} is not valid (Hall's host ${new URL(publicUrl).hostname}, from HALL_PUBLIC_URL, is not under it). It is ${expected.HALL_COOKIE_DOMAIN}`)
+  }
   return Object.freeze({
     configFile: e.HALL_CONFIG,
     dbFile: e.HALL_DB,
@@ -132,8 +144,14 @@ export function readEnv (source: NodeJS.ProcessEnv = process.env, dotenvFile?: s
     adminAllow: e.HALL_ADMIN_ALLOW,
     metricsToken: e.HALL_METRICS_TOKEN ?? null,
     sessionSecret: e.HALL_SESSION_SECRET ?? null,
-    energy: Object.freeze({ pricePerKwh: e.HALL_ENERGY_PRICE ?? null, currency: e.HALL_CURRENCY.toUpperCase(), gatewayWatts: e.HALL_GATEWAY_WATTS })
+    energy: Object.freeze({ pricePerKwh: e.HALL_ENERGY_PRICE ?? null, currency: e.HALL_CURRENCY.toUpperCase(), gatewayWatts: e.HALL_GATEWAY_WATTS }),
+    cookieDomain
   })
+}
+
+/** Whether `host` is `domain` or one of its subdomains. */
+export function isWithin (host: string, domain: string): boolean {
+  return host === domain || host.endsWith(`.${domain}`)
 }
 
 /**

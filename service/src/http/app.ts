@@ -12,6 +12,10 @@ import { createApiKeyAuth, createFailureLimits } from './api-key-auth.js'
 import { errorBody, replyWithError } from './error-answer.js'
 import { answerShuttingDown } from './forward-auth/answers.js'
 import { createForwardAuthHandler } from './forward-auth/handler.js'
+import { createProjectAccess } from './forward-auth/project-access.js'
+import { createSessionCache, type SessionCache } from './admin/session-cache.js'
+import { portalCookie, type PortalCookie } from './portal/portal-cookie.js'
+import type { ProjectDeps } from './project-deps.js'
 import type { HallMetrics } from './metrics/hall-metrics.js'
 import { metricsRequestHooks } from './metrics/request-hooks.js'
 import { controlRoutes } from './routes/control.js'
@@ -51,6 +55,8 @@ export interface AppDeps {
   readonly energy?: Pick<EnergyRouteOptions, 'store' | 'energy' | 'adminAllow'>
   /** For GET /api/health: the database's write backlog and when the config was loaded. */
   readonly vitals?: HallVitals
+  /** Client projects: their gate on forward-auth, the portal, and their pages and API; needs `admin`. */
+  readonly projects?: ProjectDeps
 }
 
 /**
@@ -63,7 +69,14 @@ export const CLOSE_GRACE_MS = 3000
 /** The HTTP surface, unstarted: main.ts listens, tests inject or listen on port 0. */
 export function buildApp (deps: AppDeps): FastifyInstance {
   const proxies = createProxyTrust(deps.trustedProxies)
-  const forwardAuth = createForwardAuthHandler(deps.fleet, { publicUrl: deps.publicUrl, proxies, log: deps.log, counts: deps.metrics?.hall.forwardAuth })
+  // one session cache for the admin, the portal and the members projects' gate: checked from memory
+  const admin = deps.admin
+  const sessions: SessionCache | null = admin === undefined ? null : createSessionCache({ sessions: admin.store.sessions, pendingWrites: () => admin.store.writes.size(), clock: deps.clock })
+  const portal: PortalCookie = portalCookie(deps.publicUrl, deps.projects?.cookieDomain ?? null)
+  const projectAccess = deps.projects === undefined || sessions === null
+    ? undefined
+    : createProjectAccess({ directory: deps.projects.directory, sessions, cookieName: portal.name, now: () => deps.clock.now() })
+  const forwardAuth = createForwardAuthHandler(deps.fleet, { publicUrl: deps.publicUrl, proxies, log: deps.log, counts: deps.metrics?.hall.forwardAuth, projectAccess })
   let closing = false
   const app = Fastify({
     loggerInstance: deps.log,
@@ -116,8 +129,9 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   app.register(controlRoutes, { fleet: deps.fleet, auth: createApiKeyAuth({ apiKeys: deps.apiKeys, clock: deps.clock, limits, log: deps.log }) })
   app.register(redirectRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl, limit })
   if (deps.energy !== undefined) app.register(energyRoutes, { ...deps.energy, fleet: deps.fleet, clock: deps.clock, proxies, limit })
-  if (deps.admin !== undefined) {
-    app.register(adminRoutes, { ...deps.admin, fleet: deps.fleet, history: deps.history, clock: deps.clock, publicUrl: deps.publicUrl, proxies })
+  if (admin !== undefined && sessions !== null) {
+    app.addHook('onClose', async () => { sessions.stop() })
+    app.register(adminRoutes, { ...admin, sessions, projects: deps.projects, fleet: deps.fleet, history: deps.history, clock: deps.clock, publicUrl: deps.publicUrl, proxies })
   }
   return app
 }

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3'
 import { HallError } from '../errors.js'
 import { directWrites, type Writes } from './write-queue.js'
 
-export const accountRoles = ['admin', 'viewer'] as const
+/** `client`: a customer's account, which sees and reaches only its projects (through /login, never /admin). */
+export const accountRoles = ['admin', 'viewer', 'client'] as const
 export type AccountRole = typeof accountRoles[number]
 
 /** An account as listed: never its password hash. */

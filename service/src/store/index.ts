@@ -16,6 +16,9 @@ import { createRequestedBy, type RequestedBy } from './requested-by.js'
 import { createUptime, type Uptime } from './uptime.js'
 import { createEnergyFacts, type EnergyFactsReader } from './energy-facts.js'
 import { createWriteQueue, isBusy, type StoreLog, type WriteQueue } from './write-queue.js'
+import { createProjects, type Projects } from './projects.js'
+import { createProjectCertificates, type ProjectCertificates } from './project-certificates.js'
+import { createProjectOperations, type ProjectOperations } from './project-operations.js'
 
 export type { PersistedServerState, ServerStates } from './server-states.js'
 export type { TransitionInput, TransitionRecord, Transitions } from './transitions.js'
@@ -29,9 +32,12 @@ export { apiKeyActions, isInScope, parseApiKeyScopes, type ApiKeyAction, type Ap
 export { pruneOlderThan, type PruneCounts, type PruneResult } from './prune.js'
 export type { StoreLog, WriteQueue } from './write-queue.js'
 export type { AccountRecord, AccountRole, AccountWithHash, Accounts } from './accounts.js'
-export type { SessionRecord, SessionStart, Sessions } from './sessions.js'
+export { sessionScopes, type SessionRecord, type SessionScope, type SessionStart, type Sessions } from './sessions.js'
 export type { Settings } from './settings.js'
 export type { RequestedBy } from './requested-by.js'
+export type { ProjectMember, Projects } from './projects.js'
+export type { ProjectCertificates } from './project-certificates.js'
+export type { OperationAction, OperationEnd, OperationOutcome, ProjectOperation, ProjectOperations } from './project-operations.js'
 
 /** How long close() gives another process to let go of the lock before the writes still queued are lost. */
 export const CLOSE_WAIT_MS = 1_000
@@ -56,6 +62,10 @@ export interface HallStore {
   uptime: Uptime
   /** The transitions and wakes the energy report reads. */
   energyFacts: EnergyFactsReader
+  /** Client projects, their clients and certificates, and every pod played or taken down. */
+  projects: Projects
+  projectCertificates: ProjectCertificates
+  projectOperations: ProjectOperations
   /** Deletes history older than `cutoffMs` in small batches, beside the requests; see prune.ts. */
   prune (cutoffMs: number): Promise<PruneResult>
   /** Writes what is queued (waiting up to CLOSE_WAIT_MS for another process's lock), then closes. */
@@ -105,6 +115,9 @@ export function openHallStore (file: string, options: HallStoreOptions = {}): Ha
     requestedBy: createRequestedBy(db, writes),
     uptime: createUptime(db, writes),
     energyFacts: createEnergyFacts(db),
+    projects: createProjects(db, writes),
+    projectCertificates: createProjectCertificates(db, writes),
+    projectOperations: createProjectOperations(db, writes),
     prune: async (cutoffMs) => await pruneOlderThan(db, cutoffMs, { writes }),
     close () {
       if (!db.open) return // closing twice (shutdown hook and test cleanup) is harmless

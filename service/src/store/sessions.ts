@@ -13,9 +13,14 @@ export interface SessionRecord {
   lastSeenAt: number
   /** The client address it was opened from. */
   address: string
+  scope: SessionScope
 }
 
-export interface SessionStart { idHash: string, userId: number, createdAt: number, address: string }
+/** `admin`: opened at /admin/login (LAN only); `portal`: opened at /login, for client projects only. */
+export const sessionScopes = ['admin', 'portal'] as const
+export type SessionScope = typeof sessionScopes[number]
+
+export interface SessionStart { idHash: string, userId: number, createdAt: number, address: string, scope: SessionScope }
 
 export interface Sessions {
   /** Every session with its account, for the in-memory copy the admin checks requests against. */
@@ -37,10 +42,10 @@ export interface Sessions {
 export function createSessions (db: Database.Database, writes: Writes = directWrites): Sessions {
   const selectAll = db.prepare<[], SessionRecord>(`
     SELECT s.id_hash AS idHash, s.user_id AS userId, u.name, u.role, s.created_at AS createdAt,
-      s.last_seen_at AS lastSeenAt, s.address
+      s.last_seen_at AS lastSeenAt, s.address, s.scope
     FROM sessions s JOIN users u ON u.id = s.user_id`)
-  const insert = db.prepare<[string, number, number, number, string]>(
-    'INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, address) VALUES (?, ?, ?, ?, ?)')
+  const insert = db.prepare<[string, number, number, number, string, string]>(
+    'INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, address, scope) VALUES (?, ?, ?, ?, ?, ?)')
   // never moves backwards: a touch written late must not undo a later one
   const updateSeen = db.prepare<[number, string]>('UPDATE sessions SET last_seen_at = max(last_seen_at, ?) WHERE id_hash = ?')
   const deleteOne = db.prepare<[string]>('DELETE FROM sessions WHERE id_hash = ?')
@@ -49,9 +54,10 @@ export function createSessions (db: Database.Database, writes: Writes = directWr
   const deleteExpired = db.prepare<[number, number]>('DELETE FROM sessions WHERE last_seen_at <= ? OR created_at <= ?')
 
   return {
-    all: () => selectAll.all(),
+    // migration 7's CHECK holds scope to the list: anything else opens nothing at /admin
+    all: () => selectAll.all().map(row => ({ ...row, scope: row.scope === 'admin' ? 'admin' : 'portal' })),
     insert (s) {
-      writes.run('sessions.insert', () => insert.run(s.idHash, s.userId, s.createdAt, s.createdAt, s.address))
+      writes.run('sessions.insert', () => insert.run(s.idHash, s.userId, s.createdAt, s.createdAt, s.address, s.scope))
     },
     touch (idHash, at) {
       writes.run('sessions.touch', () => updateSeen.run(at, idHash), `sessions ${idHash}`)

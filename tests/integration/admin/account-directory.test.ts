@@ -26,7 +26,7 @@ function setUp (t: TestContext, maxWaitingHashes: number) {
   store.accounts.add({ name: 'alice', role: 'admin', passwordHash: hashPasswordSync(OLD), now: clock.now() })
   const alice = store.accounts.find('alice')!
   const directory = createAccountDirectory({ accounts: store.accounts, sessions, gate: createHashGate(maxWaitingHashes), clock, log: silent, currentSession: () => null })
-  const session = sessions.open({ id: alice.id, name: 'alice', role: 'admin' }, '127.0.0.1')
+  const session = sessions.open({ id: alice.id, name: 'alice', role: 'admin' }, '127.0.0.1', 'admin')
   return { store, sessions, directory, session }
 }
 
@@ -37,7 +37,7 @@ test('a hash the gate refuses rejects add and setPassword: no account made, the 
   assert.deepEqual(directory.list().map(a => a.name), ['alice'], 'no longer listed as being made')
   await assert.rejects(directory.setPassword('alice', NEW), { code: 'HALL_ERR_ADMIN_LOGIN_LOCKED' })
   assert.equal(await verifyPassword(OLD, store.accounts.find('alice')!.passwordHash), true, 'the old password still works')
-  assert.notEqual(sessions.check(session.id), null, 'nothing changed, so no session ended')
+  assert.notEqual(sessions.check(session.id, 'admin'), null, 'nothing changed, so no session ended')
 })
 
 test('add and setPassword resolve once the hash is written; the new password has ended the other sessions', async (t) => {
@@ -48,5 +48,5 @@ test('add and setPassword resolve once the hash is written; the new password has
   await directory.setPassword('alice', NEW)
   assert.equal(await verifyPassword(NEW, store.accounts.find('alice')!.passwordHash), true)
   assert.equal(await verifyPassword(OLD, store.accounts.find('alice')!.passwordHash), false)
-  assert.equal(sessions.check(session.id), null)
+  assert.equal(sessions.check(session.id, 'admin'), null)
 })

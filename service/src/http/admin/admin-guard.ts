@@ -30,7 +30,7 @@ export function sessionOf (req: FastifyRequest, deps: Pick<GuardDeps, 'sessions'
   if (raw === undefined) return null
   const unsigned = req.unsignCookie(raw)
   if (!unsigned.valid || unsigned.value === null) return null
-  const session = deps.sessions.check(unsigned.value)
+  const session = deps.sessions.check(unsigned.value, 'admin')
   return session === null ? null : { id: unsigned.value, session }
 }
 

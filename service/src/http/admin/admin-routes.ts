@@ -19,9 +19,10 @@ import { createHashGate, type HashGate } from './hash-gate.js'
 import { createLoginLimits } from './login-limits.js'
 import { loginRoutes } from './login-routes.js'
 import { protectedRoutes } from './protected-routes.js'
-import { createSessionCache, type LiveSession } from './session-cache.js'
+import type { LiveSession, SessionCache } from './session-cache.js'
 import { cookiePolicy } from './session-cookie.js'
 import './session-types.js'
+import type { ProjectDeps } from '../project-deps.js'
 
 /** What main.ts hands the admin. */
 export interface AdminDeps {
@@ -35,6 +36,10 @@ export interface AdminDeps {
 }
 
 export interface AdminRouteOptions extends AdminDeps {
+  /** Shared with the portal and the projects' gate (app.ts makes it). */
+  readonly sessions: SessionCache
+  /** Client projects, for their admin pages; left out, none are shown. */
+  readonly projects?: ProjectDeps
   readonly fleet: Fleet
   readonly history: PowerHistory
   readonly clock: Clock
@@ -63,8 +68,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions> = async (app, op
   // generated once and kept, so a restart keeps everyone logged in
   const secret = opts.sessionSecret ?? store.settings.getOrCreate(SESSION_SECRET_KEY, () => randomBytes(48).toString('base64url'))
   await app.register(fastifyCookie, { secret, hook: 'onRequest' })
-  const sessions = createSessionCache({ sessions: store.sessions, pendingWrites: () => store.writes.size(), clock })
-  app.addHook('onClose', async () => { sessions.stop() })
+  const { sessions } = opts
   const ctx: AdminContext = {
     opts,
     proxies: opts.proxies,

@@ -59,7 +59,8 @@ export const loginRoutes: FastifyPluginAsync<LoginOptions> = async (app, opts) =
     // an unknown name is hashed all the same (against a dummy): both answers take one scrypt
     const account = accounts.find(name)
     const good = await gate.run(async () => await verifyPassword(password, account?.passwordHash ?? null))
-    if (account === null || !good) {
+    // a client account signs in at /login, for its projects; here it is one more failed login
+    if (account === null || !good || account.role === 'client') {
       audit('login-failed', `failed login for "${name}"`, req, { tried: name })
       for (const scope of limits.fail(name, address)) {
         audit('login-locked', `logins ${scope === 'account' ? `to "${name}"` : `from ${address}`} locked for 15 minutes after 5 failures`, req, { tried: name, scope })
@@ -74,7 +75,7 @@ export const loginRoutes: FastifyPluginAsync<LoginOptions> = async (app, opts) =
       const unsigned = req.unsignCookie(previous)
       if (unsigned.valid && unsigned.value !== null) sessions.end(unsigned.value)
     }
-    const { id } = sessions.open(account, address)
+    const { id } = sessions.open(account, address, 'admin')
     accounts.noteLogin(account.id, clock.now())
     req.account = { name: account.name, role: account.role }
     audit('login', `${account.name} logged in`, req)

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Clock, Timer } from '../../clock.js'
-import type { SessionRecord, Sessions } from '../../store/index.js'
+import type { SessionRecord, SessionScope, Sessions } from '../../store/index.js'
+import { boundedMemo } from '../bounded-memo.js'
 import type { AdminAccount } from './session-types.js'
 
 export const IDLE_TIMEOUT_MS = 30 * 60_000
@@ -17,6 +18,8 @@ export interface LiveSession {
   readonly account: AdminAccount
   readonly createdAt: number
   readonly address: string
+  /** Where it was opened: an admin session never passes a project's gate as a portal one, nor the reverse. */
+  readonly scope: SessionScope
   lastSeenAt: number
   writtenSeenAt: number
 }
@@ -35,9 +38,9 @@ export interface SessionCacheDeps {
  */
 export interface SessionCache {
   /** A new session with a new random id; the id is returned for the cookie and kept nowhere else. */
-  open (user: { readonly id: number, readonly name: string, readonly role: AdminAccount['role'] }, address: string): { id: string, session: LiveSession }
-  /** The session behind a cookie's id, its idle time restarted; null when unknown or expired (and then ended). */
-  check (id: string): LiveSession | null
+  open (user: { readonly id: number, readonly name: string, readonly role: AdminAccount['role'] }, address: string, scope: SessionScope): { id: string, session: LiveSession }
+  /** The session of this scope behind a cookie's id, its idle time restarted; null when unknown, of the other scope or expired (and then ended). */
+  check (id: string, scope: SessionScope): LiveSession | null
   /** Whether the session (an id hash) still stands: read only, its idle time is not restarted (an open stream is not activity). */
   isLive (idHash: string): boolean
   /** Logout: the session ends here and in the table. */
@@ -56,6 +59,14 @@ export function isExpired (s: Pick<LiveSession, 'createdAt' | 'lastSeenAt'>, now
 export function hashSessionId (id: string): string {
   return createHash('sha256').update(id, 'utf8').digest('hex')
 }
+
+/** A cookie is 43 characters: longer is no id of ours, and is never kept by the memo below. */
+const MAX_SESSION_ID_LENGTH = 64
+/**
+ * The forward-auth gate of a members project checks the same few cookies on every request: each
+ * is hashed once. Bounded: a flood of made-up cookies cannot grow it (bounded-memo.ts).
+ */
+const hashKnownId = boundedMemo(4096, hashSessionId)
 
 export function createSessionCache ({ sessions, pendingWrites, clock }: SessionCacheDeps): SessionCache {
   const live = new Map<string, LiveSession>()
@@ -96,18 +107,19 @@ export function createSessionCache ({ sessions, pendingWrites, clock }: SessionC
   }
 
   return {
-    open (user, address) {
+    open (user, address, scope) {
       const id = randomBytes(32).toString('base64url') // 256 bits
       const now = clock.now()
-      const session: LiveSession = { idHash: hashSessionId(id), userId: user.id, account: { name: user.name, role: user.role }, createdAt: now, address, lastSeenAt: now, writtenSeenAt: now }
+      const session: LiveSession = { idHash: hashSessionId(id), userId: user.id, account: { name: user.name, role: user.role }, createdAt: now, address, scope, lastSeenAt: now, writtenSeenAt: now }
       live.set(session.idHash, session)
-      sessions.insert({ idHash: session.idHash, userId: user.id, createdAt: now, address })
+      sessions.insert({ idHash: session.idHash, userId: user.id, createdAt: now, address, scope })
       return { id, session }
     },
-    check (id) {
-      const idHash = hashSessionId(id)
+    check (id, scope) {
+      if (id.length > MAX_SESSION_ID_LENGTH) return null
+      const idHash = hashKnownId(id)
       const session = live.get(idHash)
-      if (session === undefined) return null
+      if (session === undefined || session.scope !== scope) return null
       const now = clock.now()
       if (isExpired(session, now)) {
         live.delete(idHash)
@@ -150,5 +162,5 @@ export function createSessionCache ({ sessions, pendingWrites, clock }: SessionC
 function fromRow (row: SessionRecord, known: LiveSession | undefined): LiveSession {
   // memory may be ahead of the table by up to SEEN_WRITE_EVERY_MS: keep the later time
   const lastSeenAt = Math.max(row.lastSeenAt, known?.lastSeenAt ?? 0)
-  return { idHash: row.idHash, userId: row.userId, account: { name: row.name, role: row.role }, createdAt: row.createdAt, address: row.address, lastSeenAt, writtenSeenAt: row.lastSeenAt }
+  return { idHash: row.idHash, userId: row.userId, account: { name: row.name, role: row.role }, createdAt: row.createdAt, address: row.address, scope: row.scope, lastSeenAt, writtenSeenAt: row.lastSeenAt }
 }

@@ -2,7 +2,10 @@
  * The types the admin's authentication and its pages share: who is logged in (set on the request
  * by the auth hook) and the accounts the pages manage. Both sides code against this file only.
  */
-export type Role = 'admin' | 'viewer'
+import type { AccountRole } from '../../store/accounts.js'
+
+/** `client` accounts never open /admin: they sign in at /login and see only their projects. */
+export type Role = AccountRole
 
 export interface AdminAccount { readonly name: string, readonly role: Role }
 

@@ -2,7 +2,11 @@ import type { ServerResponse } from 'node:http'
 import { httpStatusOf, type ErrorCode } from '../../errors.js'
 import { boundedMemo } from '../bounded-memo.js'
 import { errorBody } from '../error-answer.js'
+import { isBrowserNavigation } from './browser-navigation.js'
 import type { Decision } from './decide.js'
+import type { ForwardedRequest } from './forwarded.js'
+import type { AccessVerdict } from './project-access.js'
+import { MAX_RETURN_URL_LENGTH } from './return-url.js'
 
 /** nginx's auth_request accepts only 2xx, 401 and 403: its variant says "wait" with a 401, "no" with a 403. */
 export type Dialect = 'standard' | 'nginx'
@@ -20,6 +24,7 @@ const internalError = fixedError('HALL_ERR_INTERNAL')
 const shuttingDown = fixedError('HALL_ERR_SHUTTING_DOWN', { headers: ['retry-after', '1', 'connection', 'close'] })
 const untrustedProxy = fixedError('HALL_ERR_UNTRUSTED_PROXY', { message: 'forward-auth is answered only to the proxies in HALL_TRUSTED_PROXIES' })
 const hostMissing = fixedError('HALL_ERR_FORWARDED_HOST_MISSING')
+const loginRequired = fixedError('HALL_ERR_PROJECT_LOGIN_REQUIRED')
 
 export function answerInternalError (res: ServerResponse): void {
   writeFixed(res, internalError)
@@ -57,6 +62,19 @@ export function answerDecision (res: ServerResponse, d: Decision, dialect: Diale
       return never
     }
   }
+}
+
+/**
+ * A client project's gate said no. A browser without a session is sent to the portal's login,
+ * which sends it back here once signed in; any other client gets a 401 (no session) or a 403.
+ */
+export function answerAccessRefused (res: ServerResponse, verdict: Exclude<AccessVerdict, { kind: 'pass' }>, req: ForwardedRequest, publicUrl: string, dialect: Dialect): void {
+  if (verdict.kind === 'forbidden') return send(res, 403, [], JSON.stringify(errorBody(verdict.code, verdict.reason)))
+  if (!isBrowserNavigation(req) || req.authority === null) return writeFixed(res, loginRequired)
+  const url = `${req.proto}://${req.authority}${req.uri}`
+  const back = url.length > MAX_RETURN_URL_LENGTH ? `${req.proto}://${req.authority}/` : url
+  res.writeHead(dialect === 'nginx' ? 401 : 302, ['cache-control', 'no-store', 'content-length', '0', 'location', `${publicUrl}/login?to=${encodeURIComponent(back)}`])
+  res.end()
 }
 
 // the most frequent answer of all: its headers are built once per server, not per request

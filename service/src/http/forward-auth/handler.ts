@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Fleet } from '../../lifecycle/fleet.js'
 import type { ForwardAuthCounts } from '../metrics/forward-auth-counts.js'
 import type { ProxyTrust } from '../trusted-proxies.js'
-import { answerDecision, answerInternalError, answerUntrustedProxy, type Dialect } from './answers.js'
+import { answerAccessRefused, answerDecision, answerInternalError, answerUntrustedProxy, type Dialect } from './answers.js'
 import { isBrowserNavigation } from './browser-navigation.js'
 import { decide } from './decide.js'
 import { readForwarded } from './forwarded.js'
+import type { ProjectAccess } from './project-access.js'
 
 export const FORWARD_AUTH_PATH = '/forward-auth'
 /** For nginx's auth_request: "wait" is a 401 with its Location (see answers.ts). */
@@ -17,6 +18,8 @@ export interface ForwardAuthOptions {
   readonly log: { error (obj: object, msg: string): void }
   /** Answers by domain and outcome, for /metrics: plain increments. */
   readonly counts?: ForwardAuthCounts
+  /** The gate of client projects' domains; without it, such a domain opens to nobody. */
+  readonly projectAccess?: ProjectAccess
 }
 
 /** Answers the request and returns true when it is a forward-auth call; false leaves it to Fastify. */
@@ -29,7 +32,7 @@ export type ForwardAuthHandler = (req: IncomingMessage, res: ServerResponse) => 
  * the activity write and every log line happen beside this path.
  */
 export function createForwardAuthHandler (fleet: Fleet, options: ForwardAuthOptions): ForwardAuthHandler {
-  const { publicUrl, proxies, log, counts } = options
+  const { publicUrl, proxies, log, counts, projectAccess } = options
   const handler: ForwardAuthHandler = (req, res) => {
     const dialect = forwardAuthDialect(req)
     if (dialect === null) return false
@@ -48,6 +51,15 @@ export function createForwardAuthHandler (fleet: Fleet, options: ForwardAuthOpti
     if (!proxies.trusts(req.socket.remoteAddress)) { counts?.count(null, 'untrusted'); return answerUntrustedProxy(res) }
     const forwarded = readForwarded(req.headers)
     const view = forwarded.host === null ? undefined : fleet.lookup(forwarded.host)
+    // a client project's gate comes first: a request it refuses neither wakes nor keeps awake
+    const project = view?.domain.project ?? null
+    if (project !== null) {
+      const verdict = projectAccess?.(project, req.headers) ?? { kind: 'forbidden', code: 'HALL_ERR_PROJECT_FORBIDDEN', reason: 'no gate' } as const
+      if (verdict.kind !== 'pass') {
+        counts?.count(view!.domain.host, verdict.kind === 'login' ? 'login' : 'forbidden')
+        return answerAccessRefused(res, verdict, forwarded, publicUrl, dialect)
+      }
+    }
     const decision = decide(view, forwarded, publicUrl)
     counts?.count(view?.domain.host ?? null, decision.kind)
     if (view !== undefined && decision.kind !== 'no-host' && decision.kind !== 'unknown-domain') {

@@ -1,5 +1,5 @@
-/** What /forward-auth answered: the decision's kind, or the refusal of a proxy Hall does not trust. */
-export const forwardAuthOutcomes = ['pass', 'redirect', 'unavailable', 'unknown-domain', 'no-host', 'untrusted'] as const
+/** What /forward-auth answered: the decision's kind, the refusal of a proxy Hall does not trust, or a client project's gate (login, forbidden). */
+export const forwardAuthOutcomes = ['pass', 'redirect', 'unavailable', 'unknown-domain', 'no-host', 'untrusted', 'login', 'forbidden'] as const
 export type ForwardAuthOutcome = typeof forwardAuthOutcomes[number]
 
 /** Outcomes with no configured domain: their host is whatever the client sent, never a label. */

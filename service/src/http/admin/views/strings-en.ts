@@ -6,7 +6,7 @@ export const en = {
   siteTitle: 'Hall admin',
   nav: { label: 'Admin sections', overview: 'Servers', energy: 'Energy', events: 'Event log', keys: 'API keys', accounts: 'Accounts' },
   signedInAs: 'Signed in as {name}',
-  role: { admin: 'admin', viewer: 'viewer, read only' },
+  role: { admin: 'admin', viewer: 'viewer, read only', client: 'client, their projects only' },
   logout: 'Log out',
   timesIn: 'Times are in {zone}.',
   confirm: 'Confirm',

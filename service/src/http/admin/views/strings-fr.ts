@@ -5,7 +5,7 @@ export const fr: AdminMessages = {
   siteTitle: 'Administration de Hall',
   nav: { label: 'Sections de l’administration', overview: 'Serveurs', energy: 'Énergie', events: 'Journal', keys: 'Clés d’API', accounts: 'Comptes' },
   signedInAs: 'Connecté en tant que {name}',
-  role: { admin: 'administrateur', viewer: 'lecteur, lecture seule' },
+  role: { admin: 'administrateur', viewer: 'lecteur, lecture seule', client: 'client, ses projets seulement' },
   logout: 'Se déconnecter',
   timesIn: 'Heures affichées dans le fuseau {zone}.',
   confirm: 'Confirmer',

@@ -9,7 +9,7 @@ import { accessModes, type ProjectSpec } from './types.js'
  */
 export const projectSpecSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, { error: 'expected 1 to 40 lower-case letters, digits or "-", such as acme-shop (it names the pod)' }),
-  client: z.string().trim().min(1).max(100).refine(s => !/[\x00-\x1f\x7f]/.test(s), { error: 'expected the customer\'s name on one line' }),
+  client: z.string().trim().min(1).max(100).refine(s => ![...s].some(c => c < ' ' || c === '\x7f'), { error: 'expected the customer\'s name on one line' }),
   host: z.string().toLowerCase().max(253)
     .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, { error: 'expected a host name such as acme.testing.example.com' }),
   server: z.string().min(1).max(63),

@@ -8,6 +8,7 @@ import { whenAwake } from './awake.js'
 import { parsePemCertificate } from './certificate.js'
 import type { ProjectDirectory } from './directory.js'
 import { checkProject } from './rules.js'
+import { podmanFailureReason } from './podman.js'
 import { parseProjectSpec, specInput } from './spec.js'
 import type { Project, ProjectCertificate, ProjectSpec } from './types.js'
 
@@ -16,7 +17,7 @@ export interface PodRunner {
   apply (project: ProjectSpec, hosting: ProjectHosting): Promise<PodOutcome>
   remove (project: ProjectSpec, hosting: ProjectHosting): Promise<PodOutcome>
 }
-export interface PodOutcome { readonly command: string, readonly exitCode: number | null, readonly stderr: string, readonly durationMs: number }
+export interface PodOutcome { readonly command: string, readonly exitCode: number | null, readonly stderr: string, readonly stdout: string, readonly durationMs: number }
 
 export interface ProjectServiceDeps {
   readonly directory: ProjectDirectory
@@ -91,8 +92,8 @@ export function createProjectService (deps: ProjectServiceDeps) {
         operations.start(id, clock.now(), wakeId)
         const outcome = action === 'play' ? await deps.pods.apply(p, hosting) : await deps.pods.remove(p, hosting)
         const failed = outcome.exitCode !== 0
-        operations.finish(id, { at: clock.now(), outcome: failed ? 'failed' : 'done', exitCode: outcome.exitCode, stderr: outcome.stderr || null, errorMessage: failed ? reasonOf(outcome) : null })
-        if (failed) throw new HallError('HALL_ERR_PROJECT_CONFLICT', reasonOf(outcome))
+        operations.finish(id, { at: clock.now(), outcome: failed ? 'failed' : 'done', exitCode: outcome.exitCode, stderr: outcome.stderr || null, errorMessage: failed ? podmanFailureReason(outcome) : null })
+        if (failed) throw new HallError('HALL_ERR_PROJECT_CONFLICT', podmanFailureReason(outcome))
         finished(p.name, action, by, null)
       } catch (err) {
         const message = (err as Error).message
@@ -214,8 +215,3 @@ export function createProjectService (deps: ProjectServiceDeps) {
 }
 
 export type ProjectService = ReturnType<typeof createProjectService>
-
-function reasonOf (o: PodOutcome): string {
-  const line = o.stderr.split('\n').map(l => l.trim()).find(l => l !== '') ?? 'no error output'
-  return `${o.command} exited ${o.exitCode ?? 'without a code'}: ${line}`
-}

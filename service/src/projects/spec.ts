@@ -16,7 +16,7 @@ export const projectSpecSchema = z.strictObject({
   port: z.int().min(1).max(65535),
   container_port: z.int().min(1).max(65535).optional(),
   image: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,254}$/, { error: 'expected an image reference such as docker.io/library/nginx:1.27' }),
-  cpu: z.number().positive().max(4096).refine(v => Number.isInteger(v * 1000), { error: 'expected CPU cores in steps of 0.001, such as 1.5' }),
+  cpu: z.number().positive().max(4096).refine(v => Math.abs(Math.round(v * 1000) - v * 1000) < 1e-6, { error: 'expected CPU cores in steps of 0.001, such as 1.5' }),
   memory_mib: z.int().positive().max(16_777_216),
   disk_gib: z.int().positive().max(1_048_576),
   access: z.enum(accessModes).default('public')

@@ -36,7 +36,7 @@ test('opens in WAL mode with the pragmas Hall relies on, creating the parent dir
   assert.equal(db.pragma('user_version', { simple: true }), latestVersion)
   const tables = db.prepare<[], { name: string }>(
     "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all()
-  assert.deepEqual(tables.map(r => r.name), ['activity', 'api_keys', 'events', 'server_state', 'sessions', 'settings', 'shutdowns', 'transitions', 'uptime', 'users', 'wakes'])
+  assert.deepEqual(tables.map(r => r.name), ['activity', 'api_keys', 'events', 'project_certificates', 'project_members', 'project_operations', 'projects', 'server_state', 'sessions', 'settings', 'shutdowns', 'transitions', 'uptime', 'users', 'wakes'])
 })
 
 test('reopening keeps the data and does not run migrations again', (t) => {

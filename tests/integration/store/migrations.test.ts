@@ -80,7 +80,7 @@ test('migration 3 keeps every row, index and id of a version-2 database', (t) =>
   const withRequestedBy = (list: unknown[]): unknown[] => list.map(r => ({ ...(r as object), requested_by: null }))
   assert.deepEqual(rows(db), { ...expected, wakes: withRequestedBy(expected.wakes!), shutdowns: withRequestedBy(expected.shutdowns!) })
   // migration 4 adds the sessions' index, migration 5 the event log's by kind and by level, migration 6 the uptime runs'
-  assert.deepEqual(indexes(db), [...expectedIndexes, 'sessions_user_id', 'events_kind_at', 'events_level_at', 'uptime_last_seen_at'].sort())
+  assert.deepEqual(indexes(db), [...expectedIndexes, 'sessions_user_id', 'events_kind_at', 'events_level_at', 'uptime_last_seen_at', 'project_certificates_project_id', 'project_members_user_id', 'project_operations_project', 'projects_server_port'].sort())
   assert.deepEqual(db.pragma('foreign_key_check'), [])
   // AUTOINCREMENT still remembers the pruned wake 4
   const next = createWakes(db).begin({ server: 'lab', trigger: 'request', method: 'udp', requestedAt: t0 + 800 })

@@ -22,7 +22,7 @@ test('flat form (DESIGN.md example): one server named after the domain', () => {
   assert.deepEqual([...config.servers.keys()], ['testing.audit-io.fr'])
   assert.equal(config.relays.size, 0)
   assert.deepEqual(config.domains.get('testing.audit-io.fr'), {
-    host: 'testing.audit-io.fr', server: 'testing.audit-io.fr', upstream: 'https://testing-app:8443', listed: true, wakeOn: 'browser', ignoreUserAgents: [], insecureTls: false
+    host: 'testing.audit-io.fr', server: 'testing.audit-io.fr', upstream: 'https://testing-app:8443', listed: true, wakeOn: 'browser', ignoreUserAgents: [], insecureTls: false, project: null
   })
   const server = serverOf(config, 'testing.audit-io.fr')
   assert.equal(server.ip, '192.168.1.20')
@@ -84,7 +84,7 @@ test('full form (DESIGN.md example): relays resolved, units in ms, MACs canonica
   assert.equal(erp.schedule, null)
 
   assert.deepEqual(config.domains.get('erp.audit-io.fr'), {
-    host: 'erp.audit-io.fr', server: 'erp', upstream: 'https://192.168.1.30:443', listed: true, wakeOn: 'browser', ignoreUserAgents: [], insecureTls: false
+    host: 'erp.audit-io.fr', server: 'erp', upstream: 'https://192.168.1.30:443', listed: true, wakeOn: 'browser', ignoreUserAgents: [], insecureTls: false, project: null
   })
 })
 

@@ -27,18 +27,35 @@ Commands:
   shutdown SERVER       shut a server down now (same key rules)
                         status, wake and shutdown talk to the running Hall: --url URL, else
                         HALL_URL, else http://HALL_HOST:HALL_PORT
-  apikey create --name NAME [--servers a,b] [--actions wake,shutdown]
+  apikey create --name NAME [--servers a,b] [--actions wake,shutdown,projects]
                         make an API key (in HALL_DB), printed once; default: every server and action
   apikey list           keys with their scopes, creation and last use (never the key itself)
   apikey revoke NAME    refuse that key from now on
-  user add NAME [--role admin|viewer]
-                        make an admin account (in HALL_DB); the password is asked for without
+  user add NAME [--role admin|viewer|client] [--project P ...]
+                        make an account (in HALL_DB); the password is asked for without
                         echo, or read from stdin's first line when stdin is not a terminal;
                         12 characters at least; default role: admin for the first account,
-                        viewer after
+                        viewer after; a client logs in at HALL_PUBLIC_URL/login and reaches
+                        the projects given with --project (repeat it for several)
   user passwd NAME      set a new password (asked for the same way); ends the account's sessions
-  user list             accounts, roles, creation and last login (never a password or its hash)
+  user list             accounts, roles, a client's projects, creation and last login (never a
+                        password or its hash)
   user remove NAME      remove an account and end its sessions
+  project add NAME --client C --host H --server S --port P [--container-port N]
+          --image I --cpu N --memory MIB --disk GIB [--access public|members|certificate]
+                        create a client project on a server with a capacity, and play its pod
+  project list [--json] the projects, their status, allocation and access, and what is left
+                        on each hosting server
+  project edit NAME [--client C] [--host H] [--port P] [--container-port N] [--image I]
+          [--cpu N] [--memory MIB] [--disk GIB] [--access A]
+                        change a project; a new port, image or allocation plays its pod again
+  project remove NAME [--force]
+                        take its pod down and forget it (--force: forget it even if podman
+                        kube down fails)
+                        project talks to the running Hall like wake (an API key allowed
+                        "projects"); add, edit and remove wait for the pod (--timeout SECONDS,
+                        default 300; --no-wait to return at once) and exit 1 with podman's
+                        reason when it failed
   energy [--period today|7d|30d] [--from ISO --to ISO] [--json]
                         energy used and saved, availability and waits per server (from
                         HALL_DB and HALL_CONFIG; HALL_ENERGY_PRICE, HALL_CURRENCY,
@@ -93,6 +110,7 @@ const commands: Record<string, Command> = {
   shutdown: lazy(async () => (await import('./cli/shutdown.js')).shutdownCommand),
   apikey: lazy(async () => (await import('./cli/apikey.js')).apikeyCommand),
   user: lazy(async () => (await import('./cli/user.js')).userCommand),
+  project: lazy(async () => (await import('./cli/project.js')).projectCommand),
   energy: lazy(async () => (await import('./cli/energy.js')).energyCommand)
 }
 

@@ -14,13 +14,14 @@ export function hallBaseUrl (flag: string | undefined, env: Pick<HallEnv, 'hallU
   return url.replace(/\/+$/, '')
 }
 
-/** Calls the running Hall; a Hall that cannot be reached throws HALL_ERR_CLI_UNREACHABLE. */
-export async function callHall (baseUrl: string, method: 'GET' | 'POST', path: string, apiKey?: string): Promise<HallAnswer> {
+/** Calls the running Hall (`body`, if any, sent as JSON); a Hall that cannot be reached throws HALL_ERR_CLI_UNREACHABLE. */
+export async function callHall (baseUrl: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, apiKey?: string, body?: object): Promise<HallAnswer> {
   const headers: Record<string, string> = { accept: 'application/json' }
   if (apiKey !== undefined) headers['x-api-key'] = apiKey
+  if (body !== undefined) headers['content-type'] = 'application/json'
   let res
   try {
-    res = await request(`${baseUrl}${path}`, { method, headers, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) })
+    res = await request(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(CALL_TIMEOUT_MS) })
   } catch (err) {
     const code = errnoOf(err)
     const message = code === 'ECONNREFUSED'

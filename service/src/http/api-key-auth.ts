@@ -20,6 +20,11 @@ export interface ApiKeyAuth {
    * proxy's address covers could write a new one per guess, or name the CLI's 127.0.0.1 to lock it out.
    */
   check (peer: string, presented: string | undefined, server: string, action: ApiKeyAction): AuthResult
+  /**
+   * The same checks with the action alone: for a route that learns the server only once the key
+   * is good (a project's), or serves several (a list), and checks `isInScope` itself.
+   */
+  checkAction (peer: string, presented: string | undefined, action: ApiKeyAction): AuthResult
 }
 
 /** Refused keys are counted twice: one peer guessing many keys, and many peers guessing one key. */
@@ -46,36 +51,41 @@ const INVALID = denial('HALL_ERR_API_KEY_INVALID')
 const KEY_PREFIX = /^hall_([0-9a-f]{8})_/
 
 export function createApiKeyAuth ({ apiKeys, clock, limits, log }: ApiKeyAuthDeps): ApiKeyAuth {
-  return {
-    check (peer, presented, server, action) {
-      const prefix = presented === undefined ? null : KEY_PREFIX.exec(presented)?.[1] ?? null
-      const waitMs = Math.max(limits.byPeer.blockedForMs(peer), prefix === null ? 0 : limits.byKeyPrefix.blockedForMs(prefix))
-      if (waitMs > 0) {
-        // checked before the key, so a guesser learns nothing while blocked, even from a right guess
-        return { ok: false, denial: denial('HALL_ERR_API_KEY_RATE_LIMITED', publicMessageOf('HALL_ERR_API_KEY_RATE_LIMITED'), Math.ceil(waitMs / 1000)) }
-      }
-      const verdict = apiKeys.verify(presented)
-      if (!verdict.ok) {
-        limits.byPeer.fail(peer)
-        if (prefix !== null) limits.byKeyPrefix.fail(prefix)
-        // the log says why and which database was read; the caller learns nothing about which
-        log.warn({ peer, ...verdict.refusal }, describeRefusal(verdict.refusal))
-        return { ok: false, denial: INVALID }
-      }
-      const key = verdict.key
-      if (!isInScope(key, server, action)) {
-        return { ok: false, denial: denial('HALL_ERR_API_KEY_FORBIDDEN', `the key "${key.name}" may not ${action} ${server}`) }
-      }
-      const now = clock.now()
-      if (key.lastUsedAt === null || now - key.lastUsedAt >= TOUCH_EVERY_MS) {
-        try {
-          apiKeys.touch(key.id, now)
-        } catch (err) {
-          log.warn({ err, key: key.name }, 'could not record the API key as used') // a busy database must not refuse a valid call
-        }
-      }
-      return { ok: true, key }
+  /** `server` null: only the action is checked here, the route checks the server. */
+  function check (peer: string, presented: string | undefined, server: string | null, action: ApiKeyAction): AuthResult {
+    const prefix = presented === undefined ? null : KEY_PREFIX.exec(presented)?.[1] ?? null
+    const waitMs = Math.max(limits.byPeer.blockedForMs(peer), prefix === null ? 0 : limits.byKeyPrefix.blockedForMs(prefix))
+    if (waitMs > 0) {
+      // checked before the key, so a guesser learns nothing while blocked, even from a right guess
+      return { ok: false, denial: denial('HALL_ERR_API_KEY_RATE_LIMITED', publicMessageOf('HALL_ERR_API_KEY_RATE_LIMITED'), Math.ceil(waitMs / 1000)) }
     }
+    const verdict = apiKeys.verify(presented)
+    if (!verdict.ok) {
+      limits.byPeer.fail(peer)
+      if (prefix !== null) limits.byKeyPrefix.fail(prefix)
+      // the log says why and which database was read; the caller learns nothing about which
+      log.warn({ peer, ...verdict.refusal }, describeRefusal(verdict.refusal))
+      return { ok: false, denial: INVALID }
+    }
+    const key = verdict.key
+    const allowed = server === null ? key.actions === null || key.actions.includes(action) : isInScope(key, server, action)
+    if (!allowed) {
+      const what = action === 'projects' ? 'manage projects' : action
+      return { ok: false, denial: denial('HALL_ERR_API_KEY_FORBIDDEN', `the key "${key.name}" may not ${what}${server === null ? '' : ` ${server}`}`) }
+    }
+    const now = clock.now()
+    if (key.lastUsedAt === null || now - key.lastUsedAt >= TOUCH_EVERY_MS) {
+      try {
+        apiKeys.touch(key.id, now)
+      } catch (err) {
+        log.warn({ err, key: key.name }, 'could not record the API key as used') // a busy database must not refuse a valid call
+      }
+    }
+    return { ok: true, key }
+  }
+  return {
+    check,
+    checkAction: (peer, presented, action) => check(peer, presented, null, action)
   }
 }
 

@@ -24,6 +24,7 @@ import { eventRoutes } from './routes/events.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { healthRoutes, type HallVitals } from './routes/health.js'
 import { pageRoutes } from './routes/pages.js'
+import { projectRoutes } from './routes/projects.js'
 import { redirectRoutes } from './routes/redirect.js'
 import { statusRoutes } from './routes/status.js'
 import { traefikRoutes } from './routes/traefik.js'
@@ -45,7 +46,7 @@ export interface AppDeps {
   readonly publicUrl: string
   readonly trustedProxies: readonly Cidr[]
   readonly version: string
-  /** Checks X-API-Key on POST /api/wol and /api/shutdown. */
+  /** Checks X-API-Key on POST /api/wol, /api/shutdown and /api/projects. */
   readonly apiKeys: Pick<ApiKeys, 'verify' | 'touch'>
   /** The admin (/admin, /forward-auth/admin); left out, neither is served. */
   readonly admin?: AdminDeps
@@ -125,8 +126,10 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   app.register(pageRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, limit })
   app.register(eventRoutes, { fleet: deps.fleet, history: deps.history, startedAt, clock: deps.clock, limit })
   app.register(traefikRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl, proxies, adminAllow: deps.admin?.adminAllow })
-  const limits = createFailureLimits(deps.clock)
-  app.register(controlRoutes, { fleet: deps.fleet, auth: createApiKeyAuth({ apiKeys: deps.apiKeys, clock: deps.clock, limits, log: deps.log }) })
+  // one key check, and one budget of refused keys, for every route behind X-API-Key
+  const apiKeyAuth = createApiKeyAuth({ apiKeys: deps.apiKeys, clock: deps.clock, limits: createFailureLimits(deps.clock), log: deps.log })
+  app.register(controlRoutes, { fleet: deps.fleet, auth: apiKeyAuth })
+  if (deps.projects !== undefined) app.register(projectRoutes, { fleet: deps.fleet, projects: deps.projects, auth: apiKeyAuth })
   app.register(redirectRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl, limit })
   if (deps.energy !== undefined) app.register(energyRoutes, { ...deps.energy, fleet: deps.fleet, clock: deps.clock, proxies, limit })
   if (admin !== undefined && sessions !== null) {

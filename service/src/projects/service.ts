@@ -85,6 +85,8 @@ export function createProjectService (deps: ProjectServiceDeps) {
     const id = operations.begin({ project: p.name, action, requestedAt: clock.now(), requestedBy: by })
     const work = (async () => {
       let wakeId: number | null = null
+      // a failed command is recorded with its exit code and stderr: the catch below must not overwrite them
+      let recorded = false
       try {
         const hosting = deps.fileConfig().servers.get(p.server)?.projects
         if (hosting == null) throw new HallError('HALL_ERR_PROJECT_INVALID', `server ${p.server} no longer hosts projects`)
@@ -93,12 +95,13 @@ export function createProjectService (deps: ProjectServiceDeps) {
         const outcome = action === 'play' ? await deps.pods.apply(p, hosting) : await deps.pods.remove(p, hosting)
         const failed = outcome.exitCode !== 0
         operations.finish(id, { at: clock.now(), outcome: failed ? 'failed' : 'done', exitCode: outcome.exitCode, stderr: outcome.stderr || null, errorMessage: failed ? podmanFailureReason(outcome) : null })
+        recorded = true
         if (failed) throw new HallError('HALL_ERR_PROJECT_CONFLICT', podmanFailureReason(outcome))
         finished(p.name, action, by, null)
       } catch (err) {
         const message = (err as Error).message
         if (!isHallError(err)) deps.log.error({ err, project: p.name }, 'project operation failed')
-        operations.finish(id, { at: clock.now(), outcome: 'failed', exitCode: null, stderr: null, errorMessage: message })
+        if (!recorded) operations.finish(id, { at: clock.now(), outcome: 'failed', exitCode: null, stderr: null, errorMessage: message })
         if (force && action === 'down') finished(p.name, action, by, message)
         else failedWith(p.name, action, message)
       }

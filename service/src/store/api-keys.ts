@@ -5,7 +5,8 @@ import { assertNever } from '../assert-never.js'
 import { HallError } from '../errors.js'
 import { directWrites, type Writes } from './write-queue.js'
 
-export const apiKeyActions = ['wake', 'shutdown'] as const
+/** `projects`: list, create, edit and remove client projects (/api/projects) on the key's servers. */
+export const apiKeyActions = ['wake', 'shutdown', 'projects'] as const
 export type ApiKeyAction = typeof apiKeyActions[number]
 
 /** A key as listed: never its hash, never the key itself. */
@@ -128,7 +129,7 @@ export function describeRefusal (r: ApiKeyRefusal): string {
 }
 
 /**
- * `--servers a,b` and `--actions wake,shutdown` as given on the command line; an absent option
+ * `--servers a,b` and `--actions wake,shutdown,projects` as given on the command line; an absent option
  * means every server / every action. Throws HALL_ERR_API_KEY_SCOPE_INVALID naming the bad item.
  */
 export function parseApiKeyScopes (servers: string | undefined, actions: string | undefined): ApiKeyScopes {

@@ -23,11 +23,11 @@ test('an admin makes a key: shown once, it verifies, the list shows its prefix a
   assert.doesNotMatch(JSON.stringify(rig.audits) + JSON.stringify(rig.store.events.recent(50)), new RegExp(key.slice(14)))
 })
 
-test('both boxes ticked, or none, is every action; a taken name or a bad server list comes back with the reason', async (t) => {
+test('every box ticked, or none, is every action; a taken name or a bad server list comes back with the reason', async (t) => {
   const rig = await pagesRig(t)
   const admin = browser(rig.app, ADMIN)
   await admin.get('/admin/keys')
-  assert.equal((await admin.post('/admin/keys', { name: 'all', action_wake: 'yes', action_shutdown: 'yes' })).status, 200)
+  assert.equal((await admin.post('/admin/keys', { name: 'all', action_wake: 'yes', action_shutdown: 'yes', action_projects: 'yes' })).status, 200)
   assert.equal((await admin.post('/admin/keys', { name: 'none' })).status, 200)
   assert.deepEqual(rig.store.apiKeys.list().map(k => [k.name, k.servers, k.actions]), [['all', null, null], ['none', null, null]])
   const taken = await admin.post('/admin/keys', { name: 'all' })

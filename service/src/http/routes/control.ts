@@ -22,6 +22,7 @@ const refusedReply = {
 } as const
 
 type Ticket = { outcome: string, id: number | null, phase: string, reason: string | null }
+type ControlAction = Extract<ApiKeyAction, 'wake' | 'shutdown'>
 
 const actions = {
   wake: {
@@ -54,7 +55,7 @@ export const controlRoutes: FastifyPluginAsync<ControlOptions> = async (app, { f
     throw err
   })
 
-  for (const [action, a] of Object.entries(actions) as Array<[ApiKeyAction, typeof actions[ApiKeyAction]]>) {
+  for (const [action, a] of Object.entries(actions) as Array<[ControlAction, typeof actions[ControlAction]]>) {
     const ticketReply = { type: 'object', required: ['server', 'outcome', a.idField, 'state', 'status_url'], properties: { ...ticketProperties, [a.idField]: id } }
     app.post<{ Params: { server: string }, Headers: { 'x-api-key'?: string } }>(a.path, {
       bodyLimit: BODY_LIMIT_BYTES,

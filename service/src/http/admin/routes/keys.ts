@@ -12,7 +12,7 @@ import { adminMessages } from '../views/strings.js'
 const nameParams = { type: 'object', required: ['name'], properties: { name: { type: 'string', maxLength: 64 } } } as const
 const createBody = {
   type: 'object',
-  properties: { name: { type: 'string', maxLength: 64 }, servers: { type: 'string', maxLength: 1000 }, action_wake: { type: 'string', maxLength: 8 }, action_shutdown: { type: 'string', maxLength: 8 } }
+  properties: { name: { type: 'string', maxLength: 64 }, servers: { type: 'string', maxLength: 1000 }, action_wake: { type: 'string', maxLength: 8 }, action_shutdown: { type: 'string', maxLength: 8 }, action_projects: { type: 'string', maxLength: 8 } }
 } as const
 const confirmBody = { type: 'object', properties: { confirm: { type: 'string', maxLength: 8 } } } as const
 const revokedQuery = { type: 'object', properties: { revoked: { type: 'string', maxLength: 64 } } } as const
@@ -46,7 +46,7 @@ export function keyRoutes (app: FastifyInstance, deps: AdminPageDeps): void {
     const actions = apiKeyActions.filter(a => field(req.body, `action_${a}`) !== '')
     const form = { name, servers, actions }
     try {
-      // both boxes or neither: every action, as `hall apikey create` without --actions
+      // every box or none: every action, as `hall apikey create` without --actions
       const scopes = parseApiKeyScopes(servers === '' ? undefined : servers, actions.length === 0 || actions.length === apiKeyActions.length ? undefined : actions.join(','))
       const { key, record } = apiKeys.create({ name, ...scopes, now: clock.now() })
       deps.audit('api-key-created', `${req.account?.name ?? '?'} created the API key ${record.name} (${record.prefix})`, req, { key: record.name, prefix: record.prefix, servers: record.servers, actions: record.actions })

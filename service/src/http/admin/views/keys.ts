@@ -1,5 +1,5 @@
 import { fill } from '../../i18n.js'
-import type { ApiKeyRecord } from '../../../store/index.js'
+import type { ApiKeyAction, ApiKeyRecord } from '../../../store/index.js'
 import { escapeHtml } from '../../views/escape.js'
 import { canChange, csrfField, timeTag, type AdminContext } from './context.js'
 import { renderAdminPage } from './layout.js'
@@ -66,7 +66,7 @@ function renderKey (k: ApiKeyRecord, ctx: AdminContext, admin: boolean): string 
 function renderCreateForm (m: KeysModel, ctx: AdminContext): string {
   const t = adminMessages[ctx.lang].keys
   const form = m.form ?? { name: '', servers: '', actions: ['wake', 'shutdown'] }
-  const box = (action: 'wake' | 'shutdown'): string =>
+  const box = (action: ApiKeyAction): string =>
     // one field per action: a field sent twice may reach the handler as one value, whatever parses the form
     `<label class="check"><input type="checkbox" name="action_${action}" value="yes"${form.actions.includes(action) ? ' checked' : ''}> ${escapeHtml(t.action[action])}</label>`
   return `<form method="post" action="/admin/keys" class="stacked" aria-labelledby="new-key-h">
@@ -78,7 +78,7 @@ ${csrfField(ctx)}
 <p><label for="key-servers">${escapeHtml(t.servers)}</label>
 <input id="key-servers" name="servers" maxlength="1000" value="${escapeHtml(form.servers)}" aria-describedby="key-servers-hint" autocomplete="off">
 <span class="hint muted" id="key-servers-hint">${escapeHtml(t.serversHint)}</span></p>
-<fieldset><legend>${escapeHtml(t.actions)}</legend>${box('wake')} ${box('shutdown')}
+<fieldset><legend>${escapeHtml(t.actions)}</legend>${box('wake')} ${box('shutdown')} ${box('projects')}
 <span class="hint muted">${escapeHtml(t.actionsHint)}</span></fieldset>
 <p><button type="submit" class="button">${escapeHtml(t.submit)}</button></p>
 </form>`

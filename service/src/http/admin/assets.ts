@@ -25,6 +25,7 @@ export function loadAdminAssets (): ReadonlyMap<string, Asset> {
     own('chart-data.js', js),
     own('events-tail.js', js),
     own('forms.js', js),
+    own('pem-file.js', js),
     own('page-helpers.js', js),
     vendored('uPlot.esm.js', 'uplot/dist/uPlot.esm.js', js),
     vendored('uPlot.min.css', 'uplot/dist/uPlot.min.css', css)

@@ -27,7 +27,7 @@ export function contextOf (req: FastifyRequest, reply: FastifyReply, clock: Cloc
   const lang = negotiateLanguage(req.headers['accept-language'])
   // the same URL answers in either language: caches must key on the header
   reply.header('vary', 'accept-language').header('content-language', lang)
-  return { lang, account: accountOf(req), csrf: reply.generateCsrf(), timeZone: hallTimeZone, nowMs: clock.now() }
+  return { lang, account: accountOf(req), csrf: reply.generateCsrf(), timeZone: hallTimeZone, nowMs: clock.now(), projects: req.projectPages === true }
 }
 
 export function sendHtml (reply: FastifyReply, html: string, status = 200): FastifyReply {

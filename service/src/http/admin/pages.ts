@@ -14,8 +14,12 @@ import { energyPageRoutes } from './routes/energy.js'
 import { eventRoutes } from './routes/events.js'
 import { keyRoutes } from './routes/keys.js'
 import { overviewRoutes } from './routes/overview.js'
+import { projectRoutes } from './routes/project.js'
+import { projectAccessRoutes } from './routes/project-access.js'
+import { projectListRoutes } from './routes/projects.js'
 import { serverRoutes } from './routes/server.js'
 import type { AccountDirectory } from './session-types.js'
+import type { ProjectDeps } from '../project-deps.js'
 
 export interface AdminPageDeps {
   readonly fleet: Fleet
@@ -32,6 +36,8 @@ export interface AdminPageDeps {
   readonly sessions?: StreamSessions
   /** The Energy page's report (energy/collect.ts), over the store and the current config. */
   readonly energyReport: (period: Span, now: number, timeZone: string) => EnergyReport
+  /** Client projects; left out (Hall without them, the pages' tests): no Projects section. */
+  readonly projects?: ProjectDeps
 }
 
 /**
@@ -41,6 +47,8 @@ export interface AdminPageDeps {
  */
 export const adminPageRoutes: FastifyPluginAsync<AdminPageDeps> = async (app, deps) => {
   const startedAt = deps.clock.now()
+  // read by contextOf: every page's bar then links to the Projects section
+  if (deps.projects !== undefined) app.decorateRequest('projectPages', true)
   acceptForms(app)
   assetRoutes(app)
   overviewRoutes(app, deps, startedAt)
@@ -50,4 +58,9 @@ export const adminPageRoutes: FastifyPluginAsync<AdminPageDeps> = async (app, de
   keyRoutes(app, deps)
   accountRoutes(app, deps)
   energyPageRoutes(app, deps)
+  if (deps.projects !== undefined) {
+    projectListRoutes(app, deps, deps.projects)
+    projectRoutes(app, deps, deps.projects)
+    projectAccessRoutes(app, deps, deps.projects)
+  }
 }

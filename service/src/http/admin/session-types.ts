@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the admin auth hook on every /admin request that carries a valid session; null otherwise. */
     account: AdminAccount | null
+    /** Set by the pages' scope when Hall has client projects (pages.ts): the layout then shows their section. */
+    projectPages?: boolean
   }
 }
 

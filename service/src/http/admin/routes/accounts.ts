@@ -3,8 +3,9 @@ import { httpStatusOf, isHallError } from '../../../errors.js'
 import { fill } from '../../i18n.js'
 import { contextOf, field, requireAdmin, sendHtml } from '../page-context.js'
 import type { AdminPageDeps } from '../pages.js'
+import type { ProjectDeps } from '../../project-deps.js'
 import type { Role } from '../session-types.js'
-import { renderAccountsPage, type AccountsModel } from '../views/accounts.js'
+import { renderAccountsPage, type AccountProjects, type AccountsModel } from '../views/accounts.js'
 import { renderConfirmPage } from '../views/confirm.js'
 import { adminMessages } from '../views/strings.js'
 import { problemOf } from './keys.js'
@@ -12,7 +13,7 @@ import { problemOf } from './keys.js'
 const nameParams = { type: 'object', required: ['name'], properties: { name: { type: 'string', maxLength: 64 } } } as const
 const addBody = {
   type: 'object',
-  properties: { name: { type: 'string', maxLength: 64 }, role: { type: 'string', enum: ['admin', 'viewer'] }, password: { type: 'string', maxLength: 1024 } }
+  properties: { name: { type: 'string', maxLength: 64 }, role: { type: 'string', enum: ['admin', 'viewer', 'client'] }, password: { type: 'string', maxLength: 1024 } }
 } as const
 const passwordBody = { type: 'object', properties: { password: { type: 'string', maxLength: 1024 } } } as const
 const confirmBody = { type: 'object', properties: { confirm: { type: 'string', maxLength: 8 } } } as const
@@ -27,13 +28,14 @@ type Done = { added?: string, removed?: string, password?: string }
 export function accountRoutes (app: FastifyInstance, deps: AdminPageDeps): void {
   const { accounts, clock } = deps
 
-  function page (req: FastifyRequest, reply: FastifyReply, model: Omit<AccountsModel, 'accounts'>, status = 200): FastifyReply {
+  function page (req: FastifyRequest, reply: FastifyReply, model: Omit<AccountsModel, 'accounts' | 'projects'>, status = 200): FastifyReply {
     const ctx = contextOf(req, reply, clock)
-    return sendHtml(reply, renderAccountsPage({ ...model, accounts: accounts.list() }, ctx), status)
+    const projects = deps.projects === undefined ? {} : { projects: accountProjects(deps.projects) }
+    return sendHtml(reply, renderAccountsPage({ ...model, ...projects, accounts: accounts.list() }, ctx), status)
   }
 
   /** Renders the page with why `err` was refused, or rethrows what no one can fix from a form. */
-  function refused (req: FastifyRequest, reply: FastifyReply, err: unknown, model: Omit<AccountsModel, 'accounts'> = {}): FastifyReply {
+  function refused (req: FastifyRequest, reply: FastifyReply, err: unknown, model: Omit<AccountsModel, 'accounts' | 'projects'> = {}): FastifyReply {
     const lang = contextOf(req, reply, clock).lang
     const problem = problemOf(err, adminMessages[lang].accounts.errors)
     if (problem === null || !isHallError(err)) throw err
@@ -55,15 +57,26 @@ export function accountRoutes (app: FastifyInstance, deps: AdminPageDeps): void 
   })
 
   app.post<{ Body: Record<string, unknown> }>('/accounts', { schema: { body: addBody } }, async (req, reply) => {
-    requireAdmin(req)
+    const me = requireAdmin(req)
     const name = field(req.body, 'name').trim()
-    const role: Role = field(req.body, 'role') === 'admin' ? 'admin' : 'viewer'
+    const role = roleOf(field(req.body, 'role'), deps.projects !== undefined)
+    // one box per project: project_<name>, a project name being a DNS label
+    const chosen = (deps.projects?.service.list() ?? []).map(p => p.name).filter(p => field(req.body, `project_${p}`) !== '')
+    const form = { name, role, projects: chosen }
+    if (role !== 'client' && chosen.length > 0) {
+      return page(req, reply, { form, problem: adminMessages[contextOf(req, reply, clock).lang].accounts.errors.projectsForClients }, 400)
+    }
     try {
       await accounts.add(name, role, field(req.body, 'password'))
     } catch (err) {
-      return refused(req, reply, err, { form: { name, role } })
+      return refused(req, reply, err, { form })
     }
-    deps.audit('account-added', `${req.account?.name ?? '?'} added the ${role} account ${name}`, req, { name, role })
+    deps.audit('account-added', `${me.name} added the ${role} account ${name}`, req, { name, role, ...(chosen.length > 0 ? { projects: chosen } : {}) })
+    const failed = giveProjects(deps.projects, name, chosen, me.name)
+    if (failed !== null) {
+      const t = adminMessages[contextOf(req, reply, clock).lang].accounts
+      return page(req, reply, { notice: fill(t.added, { name }), problem: fill(t.errors.membership, failed) }, 409)
+    }
     return reply.code(303).header('location', `/admin/accounts?added=${encodeURIComponent(name)}`).send()
   })
 
@@ -85,6 +98,8 @@ export function accountRoutes (app: FastifyInstance, deps: AdminPageDeps): void 
       }))
     }
     try {
+      // through the projects' directory first, so the gate and the project pages forget the account with it
+      if (deps.projects !== undefined) takeProjects(deps.projects, name, me.name)
       accounts.remove(name)
     } catch (err) {
       return refused(req, reply, err)
@@ -105,4 +120,41 @@ export function accountRoutes (app: FastifyInstance, deps: AdminPageDeps): void 
     deps.audit('account-password-changed', `${me.name} set a new password for ${name}`, req, { name })
     return reply.code(303).header('location', `/admin/accounts?password=${encodeURIComponent(name)}`).send()
   })
+}
+
+function roleOf (text: string, clients: boolean): Role {
+  if (text === 'admin') return 'admin'
+  return text === 'client' && clients ? 'client' : 'viewer'
+}
+
+/** Every project's name, and the projects each client account has. */
+function accountProjects ({ service, directory }: ProjectDeps): AccountProjects {
+  const byAccount = new Map<string, string[]>()
+  const names = service.list().map(p => p.name)
+  for (const name of names) {
+    for (const m of directory.members(name)) {
+      const key = m.userName.toLowerCase()
+      byAccount.set(key, [...(byAccount.get(key) ?? []), name])
+    }
+  }
+  return { names, byAccount }
+}
+
+/** Gives a new client account its projects; the first refusal, if any (the account exists by then). */
+function giveProjects (projects: ProjectDeps | undefined, account: string, chosen: readonly string[], by: string): { project: string, reason: string } | null {
+  for (const project of chosen) {
+    try {
+      projects?.service.addMember(project, account, by)
+    } catch (err) {
+      if (!isHallError(err)) throw err
+      return { project, reason: err.message }
+    }
+  }
+  return null
+}
+
+function takeProjects ({ service, directory }: ProjectDeps, account: string, by: string): void {
+  for (const p of service.list()) {
+    if (directory.members(p.name).some(m => m.userName.toLowerCase() === account.toLowerCase())) service.removeMember(p.name, account, by)
+  }
 }

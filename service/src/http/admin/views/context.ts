@@ -11,6 +11,8 @@ export interface AdminContext {
   /** Times are shown in Hall's own time zone: the browser's is not known to the server. */
   readonly timeZone: string
   readonly nowMs: number
+  /** Hall has client projects: the Projects section is shown. */
+  readonly projects?: boolean
 }
 
 export function canChange (ctx: AdminContext): boolean {

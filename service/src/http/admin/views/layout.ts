@@ -4,7 +4,7 @@ import { renderLayout } from '../../views/layout.js'
 import { csrfField, type AdminContext } from './context.js'
 import { adminMessages } from './strings.js'
 
-export type Section = 'overview' | 'energy' | 'events' | 'keys' | 'accounts'
+export type Section = 'overview' | 'projects' | 'energy' | 'events' | 'keys' | 'accounts'
 
 export interface AdminPage {
   /** Plain text; the site's name is appended. */
@@ -24,13 +24,14 @@ export interface AdminPage {
   readonly problem?: string | null
 }
 
-const sections: readonly Section[] = ['overview', 'energy', 'events', 'keys', 'accounts']
-const paths: Record<Section, string> = { overview: '/admin/', energy: '/admin/energy', events: '/admin/events', keys: '/admin/keys', accounts: '/admin/accounts' }
+const sections: readonly Section[] = ['overview', 'projects', 'energy', 'events', 'keys', 'accounts']
+const paths: Record<Section, string> = { overview: '/admin/', projects: '/admin/projects', energy: '/admin/energy', events: '/admin/events', keys: '/admin/keys', accounts: '/admin/accounts' }
 
 /** Every admin page: Hall's stylesheet and layout, the admin bar, then the page. */
 export function renderAdminPage (ctx: AdminContext, page: AdminPage): string {
   const t = adminMessages[ctx.lang]
-  const visible = sections.filter(s => s !== 'accounts' || ctx.account.role === 'admin')
+  // accounts: admins only; projects: only where Hall has them (tests build the admin without)
+  const visible = sections.filter(s => (s !== 'accounts' || ctx.account.role === 'admin') && (s !== 'projects' || ctx.projects === true))
   const links = visible.map(s => {
     const current = s === page.section ? ' aria-current="page"' : ''
     return `<li><a href="${paths[s]}"${current}>${escapeHtml(t.nav[s])}</a></li>`

@@ -1,10 +1,12 @@
+import { projectsEn } from './strings-projects-en.js'
+
 /**
  * The admin pages' English. `{name}` placeholders are filled after escaping (views) or into
  * textContent (scripts). The French table (strings-fr.ts) has exactly this shape.
  */
 export const en = {
   siteTitle: 'Hall admin',
-  nav: { label: 'Admin sections', overview: 'Servers', energy: 'Energy', events: 'Event log', keys: 'API keys', accounts: 'Accounts' },
+  nav: { label: 'Admin sections', overview: 'Servers', energy: 'Energy', events: 'Event log', keys: 'API keys', accounts: 'Accounts', projects: 'Projects' },
   signedInAs: 'Signed in as {name}',
   role: { admin: 'admin', viewer: 'viewer, read only', client: 'client, their projects only' },
   logout: 'Log out',
@@ -169,11 +171,15 @@ export const en = {
   },
   accounts: {
     title: 'Accounts',
-    col: { name: 'Name', role: 'Role', created: 'Created', lastLogin: 'Last login' },
+    col: { name: 'Name', role: 'Role', projects: 'Projects', created: 'Created', lastLogin: 'Last login' },
     you: '(you)',
     add: 'Add an account',
     name: 'Name',
     roleLabel: 'Role',
+    roleHint: 'Admin: changes everything. Viewer: sees the admin, changes nothing. Client: never opens the admin; signs in at the portal, /login, and sees and reaches only the projects given below.',
+    roleHintNoClients: 'Admin: changes everything. Viewer: sees the admin, changes nothing.',
+    projects: 'Projects of a client account',
+    projectsHint: 'Only for the client role; more can be given on each project’s page.',
     password: 'Password',
     passwordHint: 'At least 12 characters.',
     submit: 'Add the account',
@@ -193,9 +199,13 @@ export const en = {
       HALL_ERR_ACCOUNT_PASSWORD_WEAK: 'The password is too short: at least 12 characters.',
       HALL_ERR_ACCOUNT_UNKNOWN: 'No account has that name.',
       HALL_ERR_ADMIN_LOGIN_LOCKED: 'Too many passwords are being checked at once: nothing was changed, try again in a moment.',
-      self: 'You cannot remove the account you are signed in with.'
+      self: 'You cannot remove the account you are signed in with.',
+      projectsForClients: 'Only a client account is given projects: admins and viewers see every project already.',
+      HALL_ERR_PROJECT_UNKNOWN: 'One of the chosen projects no longer exists.',
+      membership: 'The account was added, but giving it {project} failed: {reason}'
     }
   },
+  projects: projectsEn,
   energy: {
     title: 'Energy and availability',
     period: 'Period',

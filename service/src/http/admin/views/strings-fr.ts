@@ -1,9 +1,10 @@
 import type { AdminMessages } from './strings-en.js'
+import { projectsFr } from './strings-projects-fr.js'
 
 /** The admin pages in French: the same keys and placeholders as strings-en.ts (a test compares them). */
 export const fr: AdminMessages = {
   siteTitle: 'Administration de Hall',
-  nav: { label: 'Sections de l’administration', overview: 'Serveurs', energy: 'Énergie', events: 'Journal', keys: 'Clés d’API', accounts: 'Comptes' },
+  nav: { label: 'Sections de l’administration', overview: 'Serveurs', energy: 'Énergie', events: 'Journal', keys: 'Clés d’API', accounts: 'Comptes', projects: 'Projets' },
   signedInAs: 'Connecté en tant que {name}',
   role: { admin: 'administrateur', viewer: 'lecteur, lecture seule', client: 'client, ses projets seulement' },
   logout: 'Se déconnecter',
@@ -168,11 +169,15 @@ export const fr: AdminMessages = {
   },
   accounts: {
     title: 'Comptes',
-    col: { name: 'Nom', role: 'Rôle', created: 'Créé', lastLogin: 'Dernière connexion' },
+    col: { name: 'Nom', role: 'Rôle', projects: 'Projets', created: 'Créé', lastLogin: 'Dernière connexion' },
     you: '(vous)',
     add: 'Ajouter un compte',
     name: 'Nom',
     roleLabel: 'Rôle',
+    roleHint: 'Administrateur : change tout. Lecteur : voit l’administration, ne change rien. Client : n’ouvre jamais l’administration ; se connecte au portail, /login, et ne voit et n’atteint que les projets donnés ci-dessous.',
+    roleHintNoClients: 'Administrateur : change tout. Lecteur : voit l’administration, ne change rien.',
+    projects: 'Projets d’un compte client',
+    projectsHint: 'Pour le rôle client seulement ; d’autres se donnent sur la page de chaque projet.',
     password: 'Mot de passe',
     passwordHint: 'Au moins 12 caractères.',
     submit: 'Ajouter le compte',
@@ -192,9 +197,13 @@ export const fr: AdminMessages = {
       HALL_ERR_ACCOUNT_PASSWORD_WEAK: 'Le mot de passe est trop court : au moins 12 caractères.',
       HALL_ERR_ACCOUNT_UNKNOWN: 'Aucun compte ne porte ce nom.',
       HALL_ERR_ADMIN_LOGIN_LOCKED: 'Trop de mots de passe sont vérifiés en même temps : rien n’a été changé, réessayez dans un instant.',
-      self: 'Vous ne pouvez pas supprimer le compte avec lequel vous êtes connecté.'
+      self: 'Vous ne pouvez pas supprimer le compte avec lequel vous êtes connecté.',
+      projectsForClients: 'Seul un compte client reçoit des projets : administrateurs et lecteurs voient déjà tous les projets.',
+      HALL_ERR_PROJECT_UNKNOWN: 'L’un des projets choisis n’existe plus.',
+      membership: 'Le compte a été ajouté, mais lui donner {project} a échoué : {reason}'
     }
   },
+  projects: projectsFr,
   energy: {
     title: 'Énergie et disponibilité',
     period: 'Période',

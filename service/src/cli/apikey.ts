@@ -28,7 +28,7 @@ const subcommands: Record<string, (args: string[]) => number> = {
       strict: true
     })
     const name = values.name
-    if (name === undefined || positionals.length > 0) throw new UsageError('apikey create takes --name NAME [--servers a,b] [--actions wake,shutdown]')
+    if (name === undefined || positionals.length > 0) throw new UsageError('apikey create takes --name NAME [--servers a,b] [--actions wake,shutdown,projects]')
     const scopes = asUsage(() => { checkApiKeyName(name); return parseApiKeyScopes(values.servers, values.actions) })
     const env = readEnv()
     const { key, record } = withApiKeys(env.dbFile, keys => asUsage(() => keys.create({ name, ...scopes, now: Date.now() })))

@@ -12,8 +12,8 @@ const cases = [
   { args: ['status', '--bogus'], message: "Unknown option '--bogus'" },
   { args: ['apikey'], message: 'apikey needs a subcommand: create, list or revoke' },
   { args: ['apikey', 'show'], message: 'unknown apikey subcommand "show"' },
-  { args: ['apikey', 'create'], message: 'apikey create takes --name NAME [--servers a,b] [--actions wake,shutdown]' },
-  { args: ['apikey', 'create', '--name', 'x', '--actions', 'wake,reboot'], message: 'invalid action list: "reboot" is not an action (known: wake, shutdown)' },
+  { args: ['apikey', 'create'], message: 'apikey create takes --name NAME [--servers a,b] [--actions wake,shutdown,projects]' },
+  { args: ['apikey', 'create', '--name', 'x', '--actions', 'wake,reboot'], message: 'invalid action list: "reboot" is not an action (known: wake, shutdown, projects)' },
   { args: ['apikey', 'create', '--name', 'bad name'], message: 'invalid key name "bad name"' },
   { args: ['apikey', 'revoke'], message: 'apikey revoke takes one key name' }
 ]

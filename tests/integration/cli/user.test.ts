@@ -72,7 +72,7 @@ test('hall user add refuses an 11-character password, a bad name, a taken name a
     { args: ['add', 'bob'], input: '', message: /the password is too short/ },
     { args: ['add', 'b o b'], input: 'correct horse battery', message: /invalid account name "b o b"/ },
     { args: ['add', 'ALICE'], input: 'correct horse battery', message: /an account named "ALICE" already exists/ },
-    { args: ['add', 'bob', '--role', 'root'], input: 'correct horse battery', message: /--role must be admin or viewer/ }
+    { args: ['add', 'bob', '--role', 'root'], input: 'correct horse battery', message: /--role must be admin, viewer or client, not "root"/ }
   ]
   for (const c of cases) {
     const run = await hallUser(dbFile, c.args, c.input)
@@ -91,9 +91,9 @@ test('hall user list shows names, roles and times, never a password or its hash'
   const list = await hallUser(dbFile, ['list'])
   assert.equal(list.code, 0)
   const lines = list.stdout.trimEnd().split('\n')
-  assert.match(lines[0]!, /^NAME\s+ROLE\s+CREATED\s+PASSWORD SET\s+LAST LOGIN$/)
-  assert.match(lines[1]!, /^alice\s+admin\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+never$/)
-  assert.match(lines[2]!, /^bob\s+viewer\s/)
+  assert.match(lines[0]!, /^NAME\s+ROLE\s+PROJECTS\s+CREATED\s+PASSWORD SET\s+LAST LOGIN$/)
+  assert.match(lines[1]!, /^alice\s+admin\s+all\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+never$/)
+  assert.match(lines[2]!, /^bob\s+viewer\s+all\s/)
   const hash = stored(dbFile, 'alice')!.passwordHash
   for (const secret of ['scrypt', hash, hash.split('$').at(-1)!, 'correct horse battery']) assert.equal(list.stdout.includes(secret), false, secret)
 })

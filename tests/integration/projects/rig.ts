@@ -80,10 +80,7 @@ export async function startProjectsRig (t: TestContext): Promise<ProjectsRig> {
   }
   writeFileSync(configFile, domainsJson())
 
-  const env = readEnv({
-    HALL_CONFIG: configFile, HALL_DB: dbFile, HALL_HOST: '127.0.0.1', HALL_PORT: '0',
-    HALL_PUBLIC_URL: PUBLIC_URL, HALL_COOKIE_DOMAIN: COOKIE_DOMAIN, HALL_LOG_LEVEL: 'silent'
-  })
+  const env = readEnv({ HALL_CONFIG: configFile, HALL_DB: dbFile, HALL_HOST: '127.0.0.1', HALL_PORT: '0', HALL_PUBLIC_URL: PUBLIC_URL, HALL_COOKIE_DOMAIN: COOKIE_DOMAIN, HALL_LOG_LEVEL: 'silent' })
   // the file is watched only where a test reloads it by hand: no reload behind the test's back
   const start = async (): Promise<Service> => await startService(env, { watch: false })
   let hall = await start()

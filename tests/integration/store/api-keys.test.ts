@@ -109,7 +109,7 @@ const scopeCases = [
   { name: 'nothing given: every server, every action', servers: undefined, actions: undefined, want: { servers: null, actions: null } },
   { name: 'lists, spaces trimmed, duplicates dropped', servers: 'erp, testing,erp', actions: 'wake', want: { servers: ['erp', 'testing'], actions: ['wake'] } },
   { name: 'both actions', servers: undefined, actions: 'shutdown,wake', want: { servers: null, actions: ['shutdown', 'wake'] } },
-  { name: 'unknown action', servers: undefined, actions: 'wake,reboot', error: /"reboot" is not an action \(known: wake, shutdown\)/ },
+  { name: 'unknown action', servers: undefined, actions: 'wake,reboot', error: /"reboot" is not an action \(known: wake, shutdown, projects\)/ },
   { name: 'empty action list', servers: undefined, actions: '', error: /invalid action list: "" is not an action/ },
   { name: 'empty server in the list', servers: 'erp,,testing', actions: undefined, error: /invalid server list: "" is not a server name/ },
   { name: 'not a server name', servers: 'erp/../x', actions: undefined, error: /"erp\/..\/x" is not a server name/ }

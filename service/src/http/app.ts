@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js'
 import { formatCidr, type Cidr } from '../config/cidr.js'
 import type { Fleet } from '../lifecycle/fleet.js'
 import type { ApiKeys } from '../store/index.js'
-import { adminRoutes, type AdminDeps } from './admin/admin-routes.js'
+import { adminRoutes, sessionSecretOf, type AdminDeps } from './admin/admin-routes.js'
 import { createApiKeyAuth, createFailureLimits } from './api-key-auth.js'
 import { errorBody, replyWithError } from './error-answer.js'
 import { answerShuttingDown } from './forward-auth/answers.js'
@@ -15,6 +15,7 @@ import { createForwardAuthHandler } from './forward-auth/handler.js'
 import { createProjectAccess } from './forward-auth/project-access.js'
 import { createSessionCache, type SessionCache } from './admin/session-cache.js'
 import { portalCookie, type PortalCookie } from './portal/portal-cookie.js'
+import { portalRoutes } from './portal/portal-routes.js'
 import type { ProjectDeps } from './project-deps.js'
 import type { HallMetrics } from './metrics/hall-metrics.js'
 import { metricsRequestHooks } from './metrics/request-hooks.js'
@@ -134,7 +135,12 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   if (deps.energy !== undefined) app.register(energyRoutes, { ...deps.energy, fleet: deps.fleet, clock: deps.clock, proxies, limit })
   if (admin !== undefined && sessions !== null) {
     app.addHook('onClose', async () => { sessions.stop() })
-    app.register(adminRoutes, { ...admin, sessions, projects: deps.projects, fleet: deps.fleet, history: deps.history, clock: deps.clock, publicUrl: deps.publicUrl, proxies })
+    const sessionSecret = sessionSecretOf(admin)
+    app.register(adminRoutes, { ...admin, sessionSecret, sessions, projects: deps.projects, fleet: deps.fleet, history: deps.history, clock: deps.clock, publicUrl: deps.publicUrl, proxies })
+    if (deps.projects !== undefined) {
+      // the client portal (/login, /logout, /projects) on the public host, within the same request budget
+      app.register(portalRoutes, { store: admin.store, sessions, directory: deps.projects.directory, fleet: deps.fleet, clock: deps.clock, publicUrl: deps.publicUrl, cookieDomain: deps.projects.cookieDomain, proxies, secret: sessionSecret, limit })
+    }
   }
   return app
 }

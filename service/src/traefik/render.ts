@@ -23,12 +23,13 @@ export const AUTH_RESPONSE_HEADERS = ['X-Hall-Server'] as const
 const MAX_AUTH_RESPONSE_BYTES = 65536
 
 /**
- * Only what a browser needs from Hall's public host. Not routed: /forward-auth (Traefik calls it
- * on the internal address), /traefik/dynamic, /api/wol, /api/shutdown. /admin has a router of
- * its own, behind the LAN allow-list.
+ * Only what a browser needs from Hall's public host, the client portal (/login, /logout,
+ * /projects and its wake buttons) included. Not routed: /forward-auth (Traefik calls it on the
+ * internal address), /traefik/dynamic, /api/wol, /api/shutdown. /admin has a router of its own,
+ * behind the LAN allow-list.
  */
-const PUBLIC_PATHS = ['/', '/healthz', '/api/health', '/api/status']
-const PUBLIC_PREFIXES = ['/api/events/', '/api/redirect/', '/api/status/', '/assets/', '/waiting/']
+const PUBLIC_PATHS = ['/', '/healthz', '/api/health', '/api/status', '/login', '/logout', '/projects']
+const PUBLIC_PREFIXES = ['/api/events/', '/api/redirect/', '/api/status/', '/assets/', '/waiting/', '/projects/']
 
 const defaultAdminAllow: readonly Cidr[] = DEFAULT_ADMIN_ALLOW.split(',').map(text => parseCidr(text)!)
 

@@ -59,14 +59,22 @@ const SESSION_SECRET_KEY = 'session_secret'
 const FORM_BODY_LIMIT_BYTES = 16 * 1024
 
 /**
+ * HALL_SESSION_SECRET, else one generated once and kept, so a restart keeps everyone logged in.
+ * app.ts reads it once for the admin and the portal: two reads before the first write lands
+ * could each make their own.
+ */
+export function sessionSecretOf (deps: Pick<AdminDeps, 'sessionSecret' | 'store'>): string {
+  return deps.sessionSecret ?? deps.store.settings.getOrCreate(SESSION_SECRET_KEY, () => randomBytes(48).toString('base64url'))
+}
+
+/**
  * The admin: `/admin` (LAN only, login, sessions, CSRF on every POST, the pages) and
  * `/forward-auth/admin` (Traefik's dashboard riding on an admin session). Cookies are parsed
  * only here: no other route pays for it.
  */
 export const adminRoutes: FastifyPluginAsync<AdminRouteOptions> = async (app, opts) => {
   const { store, clock } = opts
-  // generated once and kept, so a restart keeps everyone logged in
-  const secret = opts.sessionSecret ?? store.settings.getOrCreate(SESSION_SECRET_KEY, () => randomBytes(48).toString('base64url'))
+  const secret = sessionSecretOf(opts)
   await app.register(fastifyCookie, { secret, hook: 'onRequest' })
   const { sessions } = opts
   const ctx: AdminContext = {

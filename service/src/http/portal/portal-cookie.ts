@@ -1,4 +1,5 @@
 import type { CookieSerializeOptions } from '@fastify/cookie'
+import type { CookiePolicy } from '../admin/session-cookie.js'
 
 /** How the portal's session cookie is named and scoped. */
 export interface PortalCookie {
@@ -26,5 +27,21 @@ export function portalCookie (publicUrl: string, cookieDomain: string | null): P
       ...(cookieDomain === null ? {} : { domain: cookieDomain })
       // no maxAge: a browser session cookie; the server ends the session after 30 min idle or 8 h
     }
+  }
+}
+
+/**
+ * The portal's login form, before there is a session: its CSRF token is bound to a signed nonce
+ * in this cookie, as the admin's is (csrf.ts). Hall's own host only (no Domain, `__Host-` over
+ * https), SameSite=Strict: only Hall's own form posts it. Named apart from the admin's, whose
+ * plain-http cookie lives under /admin.
+ */
+export function portalLoginPolicy (publicUrl: string, session: PortalCookie): CookiePolicy {
+  const secure = new URL(publicUrl).protocol === 'https:'
+  return {
+    session: session.name,
+    login: secure ? '__Host-hall_portal_login' : 'hall_portal_login',
+    secure,
+    options: { path: '/', httpOnly: true, sameSite: 'strict', secure, signed: true }
   }
 }

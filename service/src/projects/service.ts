@@ -133,6 +133,10 @@ export function createProjectService (deps: ProjectServiceDeps) {
   return {
     list: () => directory.list(),
     get: (name: string) => directory.get(name),
+    /** The client accounts that may reach the project. */
+    members: (name: string) => directory.members(name),
+    /** Its certificates, revoked ones included. */
+    certificates: (name: string) => directory.certificates(name),
     /** Checks and records the project, then plays its pod beside the request. */
     create (input: unknown, by: string): Project {
       const spec = parseProjectSpec(input)

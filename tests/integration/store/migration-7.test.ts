@@ -49,7 +49,7 @@ test('migration 7 keeps every account, session and account id, and reads old ses
   assert.equal(id, 4)
   // the cascade still holds after the rebuild: removing an account ends its sessions
   db.prepare("DELETE FROM users WHERE name = 'alice'").run()
-  assert.equal(db.prepare('SELECT count(*) AS n FROM sessions').get()!.n, 0)
+  assert.equal(db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sessions').get()!.n, 0)
 })
 
 test('after migration 7, each checked column takes every value the code knows and refuses any other', (t) => {

@@ -19,7 +19,8 @@ test('the accounts: name, role, created, last login; remove and new password per
   assert.match(html, /<label for="password-victor" class="visually-hidden">New password for victor<\/label>/)
   assert.match(html, /<input id="password-victor" name="password" type="password" required minlength="12" maxlength="1024" autocomplete="new-password"/)
   assert.match(html, /aria-label="Set the password of alice"/)
-  assert.match(html, /<select id="account-role" name="role"><option value="admin">admin<\/option><option value="viewer" selected>viewer, read only<\/option><\/select>/)
+  assert.match(html, /<select id="account-role" name="role" aria-describedby="account-role-hint"><option value="admin">admin<\/option><option value="viewer" selected>viewer, read only<\/option><\/select>/)
+  assert.doesNotMatch(html, /value="client"|name="project_/, 'no client role where Hall has no client projects')
   assert.match(html, /<a href="\/admin\/accounts" aria-current="page">Accounts<\/a>/)
 })
 
@@ -39,4 +40,16 @@ test('the accounts page in French', () => {
   assert.match(html, /alice <span class="muted">\(vous\)<\/span>/)
   assert.match(html, /Ajouter le compte/)
   assert.match(html, /Supprimer le compte victor \?/)
+})
+
+test('with client projects: the client role, a box per project, and each client\'s projects listed', () => {
+  const projects = { names: ['acme', HOSTILE], byAccount: new Map([['carol', ['acme']]]) }
+  const html = renderAccountsPage({ accounts: [...accounts, { name: 'Carol', role: 'client', createdAt: NOW, lastLoginAt: null }], projects, form: { name: 'x', role: 'client', projects: ['acme'] } }, ctx())
+  assertCspSafe(html, assert)
+  assert.match(html, /<option value="client" selected>client, their projects only<\/option>/)
+  assert.match(html, /<input type="checkbox" name="project_acme" value="yes" checked> acme<\/label>/)
+  assert.match(html, /name="project_&quot;&gt;&lt;script&gt;/)
+  // names compare without case, as the store compares them
+  assert.match(html, /<tr data-account="Carol"><th scope="row">Carol<\/th><td>client, their projects only<\/td><td><a href="\/admin\/projects\/acme">acme<\/a><\/td>/)
+  assert.match(html, /<tr data-account="victor"><th scope="row">victor<\/th><td>viewer, read only<\/td><td>—<\/td>/)
 })

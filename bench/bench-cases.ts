@@ -33,7 +33,10 @@ export function forwardedHeaders (host: string, navigation: boolean): Record<str
   }
 }
 
-export function defineCases (awake: readonly string[], asleep: readonly string[], publicUrl: string): BenchCase[] {
+/** A members project's host and the Cookie header of one of its logged-in clients. */
+export interface MembersCase { readonly host: string, readonly server: string, readonly cookie: string }
+
+export function defineCases (awake: readonly string[], asleep: readonly string[], publicUrl: string, members: MembersCase): BenchCase[] {
   const pick = (hosts: readonly string[], round: number): string => hosts[round % hosts.length]!
   const passCheck = (expectedServer: 'bare' | 'hall') => (response: Response, headers: Record<string, string>): string | null => {
     const server = response.headers.get('x-hall-server')
@@ -52,8 +55,20 @@ export function defineCases (awake: readonly string[], asleep: readonly string[]
     { name: 'bare-200', target: 'bare', baseline: null, expectedStatus: 200, headers: r => forwardedHeaders(pick(awake, r), false), check: passCheck('bare') },
     { name: 'hall-200', target: 'hall', baseline: 'bare-200', expectedStatus: 200, headers: r => forwardedHeaders(pick(awake, r), false), check: passCheck('hall') },
     { name: 'bare-302', target: 'bare', baseline: null, expectedStatus: 302, headers: r => forwardedHeaders(pick(asleep, r), true), check: redirectCheck },
-    { name: 'hall-302', target: 'hall', baseline: 'bare-302', expectedStatus: 302, headers: r => forwardedHeaders(pick(asleep, r), true), check: redirectCheck }
+    { name: 'hall-302', target: 'hall', baseline: 'bare-302', expectedStatus: 302, headers: r => forwardedHeaders(pick(asleep, r), true), check: redirectCheck },
+    // a request of a members project's page (its scripts, images, API calls) with its client's
+    // session cookie: the gate's session check, then the pass; the bare server gets the same
+    // bytes and ignores the cookie
+    { name: 'bare-members', target: 'bare', baseline: null, expectedStatus: 200, headers: () => membersHeaders(members), check: passCheck('bare') },
+    { name: 'hall-members', target: 'hall', baseline: 'bare-members', expectedStatus: 200, headers: () => membersHeaders(members), check: (response) => {
+      const server = response.headers.get('x-hall-server')
+      return server === members.server ? null : `X-Hall-Server ${server}, expected ${members.server}`
+    } }
   ]
+}
+
+function membersHeaders (members: MembersCase): Record<string, string> {
+  return { ...forwardedHeaders(members.host, false), Cookie: members.cookie }
 }
 
 /** One answer checked by hand before and after each run: wrk itself counts only statuses of 400 and up. */

@@ -25,6 +25,9 @@ export interface FleetShape {
   readonly deadPort: number
 }
 
+/** The awake server that hosts the members case's client project. */
+export const PROJECT_SERVER = 'awake-000'
+
 /** Even-numbered servers are awake, odd ones asleep: half and half. */
 export function generateFleet (shape: FleetShape): BenchFleet {
   const servers: Record<string, unknown> = {}
@@ -48,7 +51,9 @@ export function generateFleet (shape: FleetShape): BenchFleet {
       probe_interval_seconds: 60,
       probe_timeout_seconds: 1,
       // a woken server never boots here: it must stay WAKING (302s) rather than fail mid-run
-      wake_timeout_seconds: 3600
+      wake_timeout_seconds: 3600,
+      // hosts the members case's project; its relay is never used (the project is seeded as played)
+      ...(name === PROJECT_SERVER ? { capacity: { cpu: 4, memory_mib: 4096, disk_gib: 50 }, podman: { relay: 'unused' } } : {})
     }
     for (let d = 0; d < shape.domainsPerServer; d++) {
       const host = `app-${d}.${name}.bench.test`
@@ -57,7 +62,8 @@ export function generateFleet (shape: FleetShape): BenchFleet {
       if (d === 0) (isAwake ? awakeDomains : asleepDomains).push(host)
     }
   }
-  return { configText: JSON.stringify({ servers, domains }), awakeDomains, asleepDomains, expectedPhases }
+  const relays = { unused: { host: '127.0.0.1', user: 'hall', private_key_file: '/nonexistent', host_key_sha256: 'insecure-accept-any' } }
+  return { configText: JSON.stringify({ relays, servers, domains }), awakeDomains, asleepDomains, expectedPhases }
 }
 
 function hex (byte: number): string {

@@ -5,7 +5,8 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { defineCases, verifyAnswer, type BenchCase } from './bench-cases.js'
 import { formatRoundLine, GENERATOR_LIMIT, percent, renderTable, SERVER_BUSY, summarize, type RoundResult } from './bench-report.js'
-import { generateFleet, reserveClosedPort, startHealthServer, waitForPhases } from './fixture.js'
+import { generateFleet, PROJECT_SERVER, reserveClosedPort, startHealthServer, waitForPhases } from './fixture.js'
+import { seedMembersProject } from './seed-projects.js'
 import { builtServiceProblem, spawnBuiltHall, timeStartup } from './hall-process.js'
 import { cpuMicros, hasProcfs, mib, rssBytes } from './proc.js'
 import { commandExists, pinSelf, planCpus, spawnPinned, watch, type Watched } from './processes.js'
@@ -82,14 +83,16 @@ async function main (): Promise<number> {
     const fleet = generateFleet({ servers: SERVERS, domainsPerServer: DOMAINS_PER_SERVER, healthyPort: health.port, deadPort: await reserveClosedPort() })
     const configFile = join(dir, 'domains.json')
     writeFileSync(configFile, fleet.configText)
-    hall = await spawnBuiltHall({ configFile, dbFile: join(dir, 'hall.db'), publicUrl: PUBLIC_URL, cwd: dir, cpus: plan.serverCpus })
+    const dbFile = join(dir, 'hall.db')
+    const members = seedMembersProject(dbFile, { server: PROJECT_SERVER, host: `members.${PROJECT_SERVER}.bench.test`, cookieName: '__Secure-hall_portal', now: Date.now() })
+    hall = await spawnBuiltHall({ configFile, dbFile, publicUrl: PUBLIC_URL, cwd: dir, cpus: plan.serverCpus, env: { HALL_COOKIE_DOMAIN: 'bench.test' } })
     const startup = await timeStartup(hall, fleet.awakeDomains[0]!)
-    await waitForPhases(hall.url, fleet.expectedPhases, SETTLE_TIMEOUT_MS)
+    await waitForPhases(hall.url, new Map([...fleet.expectedPhases, [members.host, 'RUNNING']]), SETTLE_TIMEOUT_MS)
     const idleRss = rssBytes(hall.pid)
     bare = await spawnBare(plan.serverCpus)
     console.log(`hall (pid ${hall.pid}): ${fleet.expectedPhases.size} domains on ${SERVERS} servers; bare (pid ${bare.pid})`)
 
-    const cases = defineCases(fleet.awakeDomains, fleet.asleepDomains, PUBLIC_URL)
+    const cases = defineCases(fleet.awakeDomains, fleet.asleepDomains, PUBLIC_URL, members)
     const rounds = new Map<string, RoundResult[]>(cases.map(c => [c.name, []]))
     for (let round = 1; round <= ROUNDS; round++) {
       // every other round runs backwards: no case always follows the same neighbour

@@ -31,6 +31,8 @@ export interface HallSettings {
   readonly cwd: string
   readonly cpus: string | null
   readonly logLevel?: string
+  /** More HALL_* settings (HALL_COOKIE_DOMAIN for the members case). */
+  readonly env?: Readonly<Record<string, string>>
 }
 
 export interface HallProcess extends Watched {
@@ -50,7 +52,8 @@ export async function spawnBuiltHall (settings: HallSettings): Promise<HallProce
     HALL_HOST: '127.0.0.1',
     HALL_PORT: String(port),
     HALL_PUBLIC_URL: settings.publicUrl,
-    HALL_LOG_LEVEL: settings.logLevel ?? 'warn'
+    HALL_LOG_LEVEL: settings.logLevel ?? 'warn',
+    ...settings.env
   })
   const spawnedAt = performance.now()
   const child = spawnPinned(settings.cpus, process.execPath, [...SERVICE_NODE_FLAGS, BUILT_CLI, 'serve'], { cwd: settings.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -67,6 +67,23 @@ export function createProjectAccess (deps: ProjectAccessDeps): ProjectAccess {
 export function cookieValue (header: string | string[] | undefined, name: string): string | null {
   const text = Array.isArray(header) ? header.join('; ') : header
   if (text === undefined) return null
+  // a browser sends the same Cookie header with every request of a page: each is split once
+  return text.length <= MAX_MEMO_COOKIE_LENGTH ? cookieIn(name)(text) : findCookie(text, name)
+}
+
+/** Longer Cookie headers are split every time rather than kept: the memo stays a few MB at most. */
+const MAX_MEMO_COOKIE_LENGTH = 1024
+const memos = new Map<string, (header: string) => string | null>()
+function cookieIn (name: string): (header: string) => string | null {
+  let memo = memos.get(name)
+  if (memo === undefined) {
+    memo = boundedMemo(4096, header => findCookie(header, name))
+    memos.set(name, memo)
+  }
+  return memo
+}
+
+function findCookie (text: string, name: string): string | null {
   for (const part of text.split(';')) {
     const eq = part.indexOf('=')
     if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()

@@ -60,11 +60,15 @@ export function defineCases (awake: readonly string[], asleep: readonly string[]
     // session cookie: the gate's session check, then the pass; the bare server gets the same
     // bytes and ignores the cookie
     { name: 'bare-members', target: 'bare', baseline: null, expectedStatus: 200, headers: () => membersHeaders(members), check: passCheck('bare') },
-    { name: 'hall-members', target: 'hall', baseline: 'bare-members', expectedStatus: 200, headers: () => membersHeaders(members), check: (response) => {
-      const server = response.headers.get('x-hall-server')
-      return server === members.server ? null : `X-Hall-Server ${server}, expected ${members.server}`
-    } }
+    { name: 'hall-members', target: 'hall', baseline: 'bare-members', expectedStatus: 200, headers: () => membersHeaders(members), check: membersCheck(members) }
   ]
+}
+
+function membersCheck (members: MembersCase) {
+  return (response: Response): string | null => {
+    const server = response.headers.get('x-hall-server')
+    return server === members.server ? null : `X-Hall-Server ${server}, expected ${members.server}`
+  }
 }
 
 function membersHeaders (members: MembersCase): Record<string, string> {

@@ -18,9 +18,22 @@ export function seedMembersProject (dbFile: string, opts: { server: string, host
   const store = openHallStore(dbFile)
   try {
     store.projects.insert({
-      id: store.projects.nextId(), name: 'bench-members', client: 'Bench', host: opts.host, server: opts.server, port: 18080, containerPort: 80,
-      image: 'docker.io/library/nginx:1.27', allocation: { cpu: 1, memoryMib: 256, diskGib: 1 }, access: 'members', status: 'ready',
-      statusReason: null, createdAt: opts.now, createdBy: 'bench', updatedAt: opts.now, updatedBy: 'bench'
+      id: store.projects.nextId(),
+      name: 'bench-members',
+      client: 'Bench',
+      host: opts.host,
+      server: opts.server,
+      port: 18080,
+      containerPort: 80,
+      image: 'docker.io/library/nginx:1.27',
+      allocation: { cpu: 1, memoryMib: 256, diskGib: 1 },
+      access: 'members',
+      status: 'ready',
+      statusReason: null,
+      createdAt: opts.now,
+      createdBy: 'bench',
+      updatedAt: opts.now,
+      updatedBy: 'bench'
     })
     store.accounts.add({ name: 'bench-client', role: 'client', passwordHash: 'unused', now: opts.now })
     const user = store.accounts.find('bench-client')!

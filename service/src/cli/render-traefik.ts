@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { readEnv } from '../config/env.js'
 import { loadConfigFile } from '../config/load.js'
@@ -5,6 +6,9 @@ import { renderTraefik } from '../traefik/render.js'
 import { writeDynamicDir } from '../traefik/write-dir.js'
 import { toTraefikYaml } from '../traefik/yaml.js'
 import { UsageError } from './usage-error.js'
+import type { ProjectSpec } from '../projects/types.js'
+import { openStore } from '../store/db.js'
+import { createProjects } from '../store/projects.js'
 
 export const DEFAULT_OUT_DIR = 'traefik-dynamic'
 
@@ -27,7 +31,8 @@ export async function renderTraefikCommand (args: string[]): Promise<number> {
   }
   const configFile = values.config ?? env.configFile
   const config = loadConfigFile(configFile)
-  const text = toTraefikYaml(renderTraefik(config, env.publicUrl, env.adminAllow), { configFile, publicUrl: env.publicUrl })
+  const projects = projectsIn(env.dbFile)
+  const text = toTraefikYaml(renderTraefik(config, env.publicUrl, env.adminAllow, projects), { configFile, publicUrl: env.publicUrl })
 
   let result
   try {
@@ -40,6 +45,18 @@ export async function renderTraefikCommand (args: string[]): Promise<number> {
   const hosts = [...config.domains.keys()].sort()
   const publicHost = new URL(env.publicUrl).hostname
   process.stdout.write(`${result.changed ? 'wrote' : 'unchanged'} ${result.file}: ${hosts.length} domain(s) ` +
-    `(${hosts.join(', ')}) behind forward-auth at ${config.traefik.hallUrl}/forward-auth, and Hall's own host ${publicHost}\n`)
+    `(${hosts.join(', ')}) behind forward-auth at ${config.traefik.hallUrl}/forward-auth, and Hall's own host ${publicHost}` +
+    (projects.length === 0 ? '\n' : `; ${projects.length} client project(s) from ${env.dbFile} (${projects.map(p => p.host).join(', ')})\n`))
   return 0
+}
+
+/** The client projects in Hall's database (HALL_DB), each with its router; none before Hall has made one. */
+function projectsIn (dbFile: string): readonly ProjectSpec[] {
+  if (!existsSync(dbFile)) return []
+  const db = openStore(dbFile)
+  try {
+    return createProjects(db).all()
+  } finally {
+    db.close()
+  }
 }

@@ -210,3 +210,18 @@ test('public: a project open to all is served like any domain', async () => {
   assert.equal(res.status, 302)
   assert.match(res.headers.get('location') ?? '', /\/waiting\/open\.example\.test\?to=/)
 })
+
+test('Traefik\'s HTTP provider gets a router per project, the certificate one behind passTLSClientCert and its TLS option', async () => {
+  const res = await fetch(`${hall.url}/traefik/dynamic`)
+  assert.equal(res.status, 200)
+  const dynamic = await res.json() as {
+    http: { routers: Record<string, { rule: string, middlewares: string[], tls: { options?: string } }> }
+    tls?: { options: Record<string, unknown> }
+  }
+  const vault = dynamic.http.routers.hall_project_vault!
+  assert.equal(vault.rule, 'Host(`vault.example.test`)')
+  assert.deepEqual(vault.middlewares, ['hall_client_certificate', 'hall'])
+  assert.equal(vault.tls.options, 'hall-client-certificate')
+  assert.deepEqual(dynamic.http.routers.hall_project_acme!.middlewares, ['hall'])
+  assert.ok(dynamic.tls?.options['hall-client-certificate'] !== undefined)
+})

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { openHallStore } from '../../../service/src/store/index.js'
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const CLI = join(REPO_ROOT, 'service/src/cli.ts')
@@ -15,7 +16,7 @@ function hall (args: string[], env: Record<string, string> = {}, cwd = REPO_ROOT
   const base = { ...process.env }
   delete base.HALL_CONFIG // a developer's own config must not leak in
   const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), CLI, 'render-traefik', ...args], {
-    cwd, encoding: 'utf8', env: { ...base, HALL_PUBLIC_URL: 'https://hall.example.com', ...env }, timeout: 30_000
+    cwd, encoding: 'utf8', env: { ...base, HALL_PUBLIC_URL: 'https://hall.example.com', HALL_DB: '/nonexistent/hall.db', ...env }, timeout: 30_000
   })
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
@@ -38,6 +39,39 @@ test('render-traefik --out writes hall.yml, the same bytes as the committed exam
   const again = hall(['--config', EXAMPLE, '--out', out])
   assert.equal(again.status, 0)
   assert.match(again.stdout, /^unchanged /)
+})
+
+test('render-traefik adds the client projects kept in HALL_DB, and says which', (t) => {
+  const dir = tempDir(t)
+  const db = join(dir, 'hall.db')
+  const store = openHallStore(db)
+  const at = Date.now()
+  store.projects.insert({
+    id: store.projects.nextId(),
+    name: 'acme',
+    client: 'ACME',
+    host: 'acme.testing.audit-io.fr',
+    server: 'testing',
+    port: 18080,
+    containerPort: 80,
+    image: 'docker.io/library/nginx:1.27',
+    allocation: { cpu: 1, memoryMib: 512, diskGib: 5 },
+    access: 'certificate',
+    status: 'ready',
+    statusReason: null,
+    createdAt: at,
+    createdBy: 'admin',
+    updatedAt: at,
+    updatedBy: 'admin'
+  })
+  store.close()
+  const out = join(dir, 'dynamic')
+  const r = hall(['--config', EXAMPLE, '--out', out], { HALL_DB: db })
+  assert.equal(r.status, 0, r.stderr)
+  assert.match(r.stdout, new RegExp(`; 1 client project\\(s\\) from ${db} \\(acme\\.testing\\.audit-io\\.fr\\)\\n$`))
+  const text = readFileSync(join(out, 'hall.yml'), 'utf8')
+  assert.match(text, /hall_project_acme:\n\s+entryPoints:[\s\S]*?rule: Host\(`acme\.testing\.audit-io\.fr`\)/)
+  assert.match(text, /clientAuthType: RequireAnyClientCert/)
 })
 
 test('render-traefik defaults: $HALL_CONFIG, and traefik-dynamic/ in the current directory', (t) => {

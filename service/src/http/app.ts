@@ -126,7 +126,8 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   app.register(healthRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, startedAt, version: deps.version, vitals: deps.vitals, limit, proxies, detailsFor: healthDetailsFor })
   app.register(pageRoutes, { fleet: deps.fleet, history: deps.history, clock: deps.clock, limit })
   app.register(eventRoutes, { fleet: deps.fleet, history: deps.history, startedAt, clock: deps.clock, limit })
-  app.register(traefikRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl, proxies, adminAllow: deps.admin?.adminAllow })
+  const projectList = deps.projects === undefined ? undefined : deps.projects.directory.list
+  app.register(traefikRoutes, { fleet: deps.fleet, publicUrl: deps.publicUrl, proxies, adminAllow: deps.admin?.adminAllow, projects: projectList })
   // one key check, and one budget of refused keys, for every route behind X-API-Key
   const apiKeyAuth = createApiKeyAuth({ apiKeys: deps.apiKeys, clock: deps.clock, limits: createFailureLimits(deps.clock), log: deps.log })
   app.register(controlRoutes, { fleet: deps.fleet, auth: apiKeyAuth })

@@ -121,8 +121,11 @@ test('the login form carries a safe `to` and drops any other; after signing in t
   const to = 'https://acme.example.test/report?q=1'
   const form = await loginForm(hall, { from, headers: {} })
   assert.match(form.page.body, /name="to" value=""/)
+  assert.match(String(form.page.headers['content-security-policy']), /form-action 'self';/)
   const withTo = await ask(hall, `/login?to=${encodeURIComponent(to)}`, { from })
   assert.match(withTo.body, /name="to" value="https:\/\/acme\.example\.test\/report\?q=1"/)
+  // browsers hold the form's redirect to form-action too: the project's origin, and only it
+  assert.match(String(withTo.headers['content-security-policy']), /form-action 'self' https:\/\/acme\.example\.test;/)
   const evil = await ask(hall, `/login?to=${encodeURIComponent('https://evil.test/"><script>')}`, { from })
   assert.match(evil.body, /name="to" value=""/)
   for (const [target, location] of [[to, to], ['javascript:alert(1)', '/projects'], ['//evil.test/', '/projects'], ['https://user:pw@acme.example.test/', '/projects']]) {

@@ -35,8 +35,10 @@ export const portalLogin: FastifyPluginAsync<PortalRouteOptions> = async (app, {
   const limits = createLoginLimits(clock)
   const gate = createHashGate()
   const targetOf = (to: string | undefined): ReturnTarget | null => returnTarget(to, ctx.publicHost, directory.list())
-  const form = (req: FastifyRequest, reply: FastifyReply, lang: Lang, fields: { to: string, name: string, problem: PortalLoginProblem | null }, status = 200): FastifyReply =>
-    sendHtml(reply, renderPortalLogin({ lang, csrfToken: loginCsrfToken(req, reply, loginPolicy, opts.secret), ...fields }), status)
+  const form = (req: FastifyRequest, reply: FastifyReply, lang: Lang, fields: { to: string, name: string, problem: PortalLoginProblem | null }, status = 200): FastifyReply => {
+    if (fields.to !== '') allowFormRedirectTo(reply, fields.to)
+    return sendHtml(reply, renderPortalLogin({ lang, csrfToken: loginCsrfToken(req, reply, loginPolicy, opts.secret), ...fields }), status)
+  }
 
   app.get<{ Querystring: { to?: string } }>('/login', { schema: { querystring: toQuery, response: { 200: html } } }, async (req, reply) => {
     const lang = languageOf(req, reply)
@@ -110,6 +112,17 @@ export const portalLogin: FastifyPluginAsync<PortalRouteOptions> = async (app, {
   function refused (reply: FastifyReply, lang: Lang, current: PortalSession, project: string, to: string): FastifyReply {
     return sendHtml(reply, renderRefused({ lang, csrfToken: reply.generateCsrf(), account: current.session.account.name, project, to }), 403)
   }
+}
+
+/**
+ * Browsers hold a form's POST to the page's `form-action` through its redirects too: the form
+ * that sends the browser back to a project may go to that project's origin (already checked by
+ * returnTarget: a host name and a port, nothing that could end the directive), and nowhere else.
+ */
+function allowFormRedirectTo (reply: FastifyReply, to: string): void {
+  const policy = reply.getHeader('content-security-policy')
+  if (typeof policy !== 'string') return
+  reply.header('content-security-policy', policy.replace("form-action 'self'", `form-action 'self' ${new URL(to).origin}`))
 }
 
 function languageOf (req: FastifyRequest, reply: FastifyReply): Lang {

@@ -97,3 +97,13 @@ test('the portal\'s session is the one the gate reads: alice passes acme\'s gate
   // past the gate: the server is still waking (503 to a script), not refused
   assert.equal(await gate('acme.example.test', alice), 503)
 })
+
+test('the portal shares the public pages\' request budget: one address past it gets 429 with Retry-After', async () => {
+  const from = '127.0.2.9'
+  let answer: Answer | undefined
+  // the burst is 60; a bounded number of tries, each a page with no scrypt behind it
+  for (let i = 0; i < 100 && answer?.status !== 429; i++) answer = await ask(hall, i % 2 === 0 ? '/login' : '/projects', { from })
+  assert.equal(answer?.status, 429)
+  assert.ok(Number(answer?.headers['retry-after']) >= 1)
+  assert.equal((await ask(hall, '/login', { from: '127.0.2.10' })).status, 200, 'another address is not held back')
+})

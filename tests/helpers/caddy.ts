@@ -23,6 +23,8 @@ export interface CaddyOptions {
    * `http://<hallHost>:<port>` on the same port, proxied to authUrl; left out when unset.
    */
   hallHost?: string
+  /** The protected site is a client project's: it imports `hall_project` (Hall's cookies back) instead of `hall`. */
+  project?: boolean
 }
 
 export interface RunningCaddy {
@@ -96,11 +98,12 @@ function caddyfile (port: number, opts: CaddyOptions): string {
     if (!found) throw new Error(`deploy/caddy/Caddyfile no longer contains ${String(from)}: update tests/helpers/caddy.ts`)
     text = text.replace(from, to)
   }
-  swap('forward_auth 127.0.0.1:8080 {', `forward_auth ${hostPort(opts.authUrl)} {`)
+  swap(/forward_auth 127\.0\.0\.1:8080 \{/g, `forward_auth ${hostPort(opts.authUrl)} {`)
   if (opts.copyHeaders !== undefined) swap('copy_headers X-Hall-Server', `copy_headers ${opts.copyHeaders.join(' ')}`)
   swap(/\ntesting\.audit-io\.fr \{\n\timport hall\n\treverse_proxy https:\/\/192\.168\.1\.20:8443 \{\n\t\timport lan_upstream\n\t\}\n\}\n/,
-    `\nhttp://:${port} {\n\tbind 127.0.0.1\n\timport hall\n\treverse_proxy ${hostPort(opts.upstream)}\n}\n`)
+    `\nhttp://:${port} {\n\tbind 127.0.0.1\n\timport ${opts.project === true ? 'hall_project' : 'hall'}\n\treverse_proxy ${hostPort(opts.upstream)}\n}\n`)
   swap(/\nerp\.audit-io\.fr \{[\s\S]*?\n\}\n/, '\n')
+  swap(/\nacme\.testing\.audit-io\.fr \{[\s\S]*?\n\}\n/, '\n')
   if (opts.hallHost === undefined) {
     swap(/\nhall\.audit-io\.fr \{[\s\S]*?\n\}\n/, '\n')
   } else {

@@ -8,6 +8,7 @@ export interface DynamicConfig {
       readonly hall: { readonly forwardAuth: ForwardAuth }
       readonly hall_admin_lan: { readonly ipAllowList: { readonly sourceRange: readonly string[] } }
       /** Only when a `certificate` project is routed. */
+      readonly hall_project?: { readonly forwardAuth: ForwardAuth }
       readonly hall_client_certificate?: { readonly passTLSClientCert: { readonly pem: true } }
     }
     readonly routers: Readonly<Record<string, Router>>
@@ -49,6 +50,12 @@ export interface TlsOption {
 
 /** Hall's own router, service and forward-auth middleware (each kind has its own namespace). */
 export const HALL_NAME = 'hall'
+/**
+ * Hall's forwardAuth for client projects: it also takes the request's Cookie header back from
+ * Hall, without the portal's session cookie, so a client's app never receives other people's
+ * sessions (forwardAuth deletes each authResponseHeaders header, then sets Hall's copy if any).
+ */
+export const HALL_PROJECT_MIDDLEWARE = 'hall_project'
 
 /** The host goes between backticks: callers pass only validated lower-case host names. */
 export function hostMatcher (host: string): string {

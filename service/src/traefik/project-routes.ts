@@ -1,6 +1,6 @@
 import type { ServerConfig } from '../config/types.js'
 import { accessModes, type ProjectSpec } from '../projects/types.js'
-import { HALL_NAME, hostMatcher, type LoadBalancer, type Router, type TlsOption } from './dynamic-config.js'
+import { HALL_PROJECT_MIDDLEWARE, hostMatcher, type LoadBalancer, type Router, type TlsOption } from './dynamic-config.js'
 import { projectObjectName } from './names.js'
 
 /** Shared by every `certificate` project: it has no per-project setting. */
@@ -84,7 +84,7 @@ export function projectObjects (routed: readonly ProjectSpec[], servers: Readonl
       // all request headers are passed", forwardAuth docs). A client cannot forge the header:
       // the entry point deletes a client's X-Forwarded-Tls-Client-Cert (forwardedHeaders), and
       // on this host every connection carries a certificate whose PEM replaces it.
-      middlewares: certificate ? [CLIENT_CERT_MIDDLEWARE, HALL_NAME] : [HALL_NAME],
+      middlewares: certificate ? [CLIENT_CERT_MIDDLEWARE, HALL_PROJECT_MIDDLEWARE] : [HALL_PROJECT_MIDDLEWARE],
       rule: hostMatcher(project.host),
       service: name,
       tls: certificate ? { ...tls, options: CLIENT_CERT_TLS_OPTION } : tls

@@ -3,7 +3,7 @@ import { DEFAULT_ADMIN_ALLOW } from '../config/env.js'
 import type { DomainConfig, HallConfig } from '../config/types.js'
 import { HallError } from '../errors.js'
 import type { ProjectSpec } from '../projects/types.js'
-import { HALL_NAME, hostMatcher, type DynamicConfig, type LoadBalancer, type Router } from './dynamic-config.js'
+import { HALL_NAME, HALL_PROJECT_MIDDLEWARE, hostMatcher, type DynamicConfig, type LoadBalancer, type Router } from './dynamic-config.js'
 import { domainObjectNames } from './names.js'
 import { CLIENT_CERT_MIDDLEWARE, CLIENT_CERT_TLS_OPTION, clientCertificateMiddleware, clientCertificateTlsOption, planProjectRoutes, projectObjects, type ProjectPlan } from './project-routes.js'
 
@@ -19,6 +19,8 @@ export const ADMIN_ALLOW_MIDDLEWARE = 'hall_admin_lan'
 export const INSECURE_TRANSPORT = 'hall-insecure-tls'
 /** Sent by Hall on its 200; Traefik replaces any client-sent copy with it. */
 export const AUTH_RESPONSE_HEADERS = ['X-Hall-Server'] as const
+/** What the projects' forwardAuth takes from Hall's answer: the request's cookies, less the portal's session. */
+export const PROJECT_AUTH_RESPONSE_HEADERS = ['X-Hall-Server', 'Cookie'] as const
 /** Hall's answers are small; unset, Traefik reads any size and warns at start (v3.6.9+). */
 const MAX_AUTH_RESPONSE_BYTES = 65536
 
@@ -90,15 +92,11 @@ export function renderTraefik (config: HallConfig, publicUrl: string, adminAllow
     http: {
       middlewares: {
         [HALL_NAME]: {
-          forwardAuth: {
-            address: `${traefik.hallUrl}/forward-auth`,
-            authResponseHeaders: [...AUTH_RESPONSE_HEADERS],
-            maxResponseBodySize: MAX_AUTH_RESPONSE_BYTES,
-            // written explicitly: unset means a legacy mode and a warning since v3.7; false drops
-            // every client X-Forwarded-* header and lets Traefik set its own
-            trustForwardHeader: false
-          }
+          forwardAuth: { ...forwardAuthTo(traefik.hallUrl), authResponseHeaders: [...AUTH_RESPONSE_HEADERS] }
         },
+        ...(Object.keys(forProjects.routers).length > 0
+          ? { [HALL_PROJECT_MIDDLEWARE]: { forwardAuth: { ...forwardAuthTo(traefik.hallUrl), authResponseHeaders: [...PROJECT_AUTH_RESPONSE_HEADERS] } } }
+          : {}),
         // Traefik judges the TCP peer (the client, since it faces the network itself)
         [ADMIN_ALLOW_MIDDLEWARE]: { ipAllowList: { sourceRange: adminAllow.map(formatCidr) } },
         ...(clientCertificates ? { [CLIENT_CERT_MIDDLEWARE]: clientCertificateMiddleware } : {})
@@ -124,6 +122,16 @@ function fileDomains (config: HallConfig): DomainConfig[] {
 /** Hall's own host and the file's domains are taken before any project (project-routes.ts says why). */
 function planProjects (config: HallConfig, publicHost: string, projects: readonly ProjectSpec[]): ProjectPlan {
   return planProjectRoutes(projects, config.servers, new Set([publicHost, ...fileDomains(config).map(d => d.host)]))
+}
+
+function forwardAuthTo (hallUrl: string) {
+  return {
+    address: `${hallUrl}/forward-auth`,
+    maxResponseBodySize: MAX_AUTH_RESPONSE_BYTES,
+    // written explicitly: unset means a legacy mode and a warning since v3.7; false drops
+    // every client X-Forwarded-* header and lets Traefik set its own
+    trustForwardHeader: false
+  } as const
 }
 
 function loadBalancerOf (domain: DomainConfig): LoadBalancer {

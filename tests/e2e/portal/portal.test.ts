@@ -46,6 +46,11 @@ describe('the client portal through Caddy, in Chromium', { skip, timeout: 60_000
     assert.equal(session.httpOnly, true)
     assert.equal(session.sameSite, 'Lax')
     assert.equal(session.path, '/')
+    // the app behind the gate gets the request's cookies, but never the portal's session
+    assert.equal(await page.locator('#cookies').textContent(), '')
+    await page.context().addCookies([{ name: 'theme', value: 'dark', url: rig.projectUrl('acme') }])
+    await page.reload()
+    assert.equal(await page.locator('#cookies').textContent(), 'theme')
 
     // her projects: acme only, with its address, which opens it
     await page.goto(`${rig.base}/projects`)

@@ -56,7 +56,9 @@ export async function startPortalRig (t: After): Promise<PortalRig> {
     // the page of the project whose host the browser asked for: "acme app" on acme.hall.test
     const project = (req.headers.host ?? '').split('.')[0] ?? ''
     res.setHeader('content-type', 'text/html; charset=utf-8')
-    res.end(`<!doctype html><title>${project} app</title><h1 id="app">${project} app</h1><p id="path">${req.url?.replace(/[<>&"]/g, '') ?? ''}</p>`)
+    res.end(`<!doctype html><title>${project} app</title><h1 id="app">${project} app</h1><p id="path">${req.url?.replace(/[<>&"]/g, '') ?? ''}</p>` +
+      // the names of the cookies the app received: the portal's session must never be among them
+      `<p id="cookies">${(req.headers.cookie ?? '').split(';').map(c => c.split('=')[0]!.trim()).filter(n => n !== '').join(' ').replace(/[<>&"]/g, '')}</p>`)
   })
   await new Promise<void>(resolve => app.listen(0, '127.0.0.1', resolve))
   t.after(async () => { app.closeAllConnections(); await new Promise<void>(resolve => app.close(() => resolve())) })
@@ -69,7 +71,7 @@ export async function startPortalRig (t: After): Promise<PortalRig> {
 
   // Caddy first, to know the public URL; Hall then listens where Caddy already sends it
   const hallPort = await freePort()
-  const caddy = await startCaddy({ authUrl: `http://127.0.0.1:${hallPort}`, upstream: `http://127.0.0.1:${appPort}`, hallHost: HALL_HOST })
+  const caddy = await startCaddy({ authUrl: `http://127.0.0.1:${hallPort}`, upstream: `http://127.0.0.1:${appPort}`, hallHost: HALL_HOST, project: true })
   t.after(() => caddy.stop())
   const base = `http://${HALL_HOST}:${caddy.port}`
   const hall = await startService(readEnv({

@@ -220,8 +220,8 @@ test('Traefik\'s HTTP provider gets a router per project, the certificate one be
   }
   const vault = dynamic.http.routers.hall_project_vault!
   assert.equal(vault.rule, 'Host(`vault.example.test`)')
-  assert.deepEqual(vault.middlewares, ['hall_client_certificate', 'hall'])
+  assert.deepEqual(vault.middlewares, ['hall_client_certificate', 'hall_project'])
   assert.equal(vault.tls.options, 'hall-client-certificate')
-  assert.deepEqual(dynamic.http.routers.hall_project_acme!.middlewares, ['hall'])
+  assert.deepEqual(dynamic.http.routers.hall_project_acme!.middlewares, ['hall_project'])
   assert.ok(dynamic.tls?.options['hall-client-certificate'] !== undefined)
 })

@@ -40,12 +40,17 @@ test('a certificate project: passTLSClientCert, then forward-auth, on a router a
     entryPoints: ['websecure'],
     // this order: forwardAuth copies the request's headers, X-Forwarded-Tls-Client-Cert included,
     // only once passTLSClientCert has set it
-    middlewares: ['hall_client_certificate', 'hall'],
+    middlewares: ['hall_client_certificate', 'hall_project'],
     rule: 'Host(`acme.testing.audit-io.fr`)',
     service: 'hall_project_acme',
     tls: { certResolver: 'letsencrypt', options: 'hall-client-certificate' }
   })
   assert.deepEqual(dynamic.http.middlewares.hall_client_certificate, { passTLSClientCert: { pem: true } })
+  // Hall's forwardAuth again, but the request's Cookie header is replaced by Hall's copy, which
+  // leaves out the portal's session cookie: a client's app never sees other people's sessions
+  assert.deepEqual(dynamic.http.middlewares.hall_project, {
+    forwardAuth: { address: 'http://127.0.0.1:8080/forward-auth', authResponseHeaders: ['X-Hall-Server', 'Cookie'], maxResponseBodySize: dynamic.http.middlewares.hall!.forwardAuth!.maxResponseBodySize, trustForwardHeader: false }
+  })
   assert.deepEqual(dynamic.tls, {
     options: { 'hall-client-certificate': { clientAuth: { clientAuthType: 'RequireAnyClientCert' }, minVersion: 'VersionTLS12' } }
   })
@@ -59,7 +64,7 @@ test('members and public projects: forward-auth only, the default TLS option, ea
   for (const [name, port] of [['globex', 10081], ['initech', 10082]] as const) {
     assert.deepEqual(http.routers[`hall_project_${name}`], {
       entryPoints: ['websecure'],
-      middlewares: ['hall'],
+      middlewares: ['hall_project'],
       rule: `Host(\`${name}.testing.audit-io.fr\`)`,
       service: `hall_project_${name}`,
       tls: { certResolver: 'letsencrypt' }
@@ -132,5 +137,5 @@ test('deterministic: the same projects in any order give the same bytes', () => 
   const once = JSON.stringify(renderTraefik(config, PUBLIC_URL, undefined, three))
   assert.equal(JSON.stringify(renderTraefik(config, PUBLIC_URL, undefined, [...three].reverse())), once)
   const middlewares = Object.keys(renderTraefik(config, PUBLIC_URL, undefined, three).http.middlewares)
-  assert.deepEqual(middlewares, ['hall', 'hall_admin_lan', 'hall_client_certificate'], 'keys sorted')
+  assert.deepEqual(middlewares, ['hall', 'hall_admin_lan', 'hall_client_certificate', 'hall_project'], 'keys sorted')
 })

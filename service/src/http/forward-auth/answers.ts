@@ -38,10 +38,12 @@ export function answerUntrustedProxy (res: ServerResponse): void {
   writeFixed(res, untrustedProxy)
 }
 
-export function answerDecision (res: ServerResponse, d: Decision, dialect: Dialect): void {
+/** `cookie`: for a client project's pass, the Cookie header its app may see (project-cookie.ts); null for none. */
+export function answerDecision (res: ServerResponse, d: Decision, dialect: Dialect, cookie: string | null = null): void {
   switch (d.kind) {
     case 'pass':
-      res.writeHead(200, passHeaders(d.server))
+      // sent even when empty: the proxy then replaces the Cookie header with nothing
+      res.writeHead(200, cookie === null ? passHeaders(d.server) : [...passHeaders(d.server), 'cookie', cookie])
       res.end()
       return
     case 'redirect':

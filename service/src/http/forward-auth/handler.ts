@@ -7,6 +7,7 @@ import { isBrowserNavigation } from './browser-navigation.js'
 import { decide } from './decide.js'
 import { readForwarded } from './forwarded.js'
 import type { ProjectAccess } from './project-access.js'
+import { cookieForProject } from './project-cookie.js'
 
 export const FORWARD_AUTH_PATH = '/forward-auth'
 /** For nginx's auth_request: "wait" is a 401 with its Location (see answers.ts). */
@@ -68,7 +69,8 @@ export function createForwardAuthHandler (fleet: Fleet, options: ForwardAuthOpti
       if (decision.kind !== 'pass' && decision.wake) fleet.requestWake(view.server.name, 'request')
       if (decision.kind === 'unavailable' && decision.refusal !== null) fleet.noteRefusedWake(view.domain.host, decision.refusal)
     }
-    answerDecision(res, decision, dialect)
+    // a project's app gets the request's cookies back from Hall, the portal's session taken out
+    answerDecision(res, decision, dialect, project === null ? null : cookieForProject(req.headers.cookie))
   }
   return handler
 }

@@ -70,6 +70,9 @@ describe('the client portal through Caddy, in Chromium', { skip, timeout: 60_000
     assert.equal(refused?.status(), 403)
     assert.equal(page.url(), rig.projectUrl('globex'), 'no redirect: refused where she stands')
     assert.match(await page.locator('body').textContent() ?? '', /alice is not a member of this project/)
+    // a page saying why, with the way to the portal's login under another name
+    assert.equal(await page.locator('h1').textContent(), 'You may not open this project')
+    assert.equal(await page.locator('a', { hasText: 'Sign in as someone else' }).getAttribute('href'), `${rig.base}/login?to=${encodeURIComponent(rig.projectUrl('globex'))}`)
     console.log(`# alice: sign-in, projects page, refusal at globex in ${Math.round(performance.now() - t0)} ms`)
   })
 

@@ -157,7 +157,7 @@ test('members: the project\'s client passes (the asleep server sends the browser
 })
 
 test('members: another project\'s client is refused with 403, and an admin\'s portal session passes every project', async () => {
-  const refused = await forwardAuth('acme.example.test', { ...browser, ...secureCookie('dave-portal-session-id-0123456789abcdefghijk') })
+  const refused = await forwardAuth('acme.example.test', secureCookie('dave-portal-session-id-0123456789abcdefghijk'))
   assert.equal(refused.status, 403)
   const body = await refused.json() as { error: string, message: string }
   assert.equal(body.error, 'HALL_ERR_PROJECT_FORBIDDEN')
@@ -167,6 +167,20 @@ test('members: another project\'s client is refused with 403, and an admin\'s po
     assert.notEqual(res.status, 401, host)
     assert.notEqual(res.status, 403, host)
   }
+})
+
+test('members and certificate: a refused browser gets a page saying why, in its language, with a way to sign in as someone else', async () => {
+  const refused = await forwardAuth('acme.example.test', { ...browser, 'accept-language': 'fr-FR,fr;q=0.9', ...secureCookie('dave-portal-session-id-0123456789abcdefghijk') })
+  assert.equal(refused.status, 403)
+  assert.equal(refused.headers.get('content-type'), 'text/html; charset=utf-8')
+  assert.match(refused.headers.get('content-security-policy') ?? '', /default-src 'none'; style-src https:\/\/hall\.example\.test;/)
+  const html = await refused.text()
+  assert.match(html, /<h1>Vous ne pouvez pas ouvrir ce projet<\/h1>/)
+  assert.match(html, /dave is not a member of this project/)
+  assert.ok(html.includes(`href="${PUBLIC_URL}/login?to=${encodeURIComponent('https://acme.example.test/report?q=1')}"`), html)
+  const vault = await forwardAuth('vault.example.test', browser)
+  assert.equal(vault.status, 403)
+  assert.match(await vault.text(), /registered for it/)
 })
 
 test('members: over plain http the cookie has no prefix, so a prefixed-name lookalike is not read as another', async () => {
@@ -191,7 +205,7 @@ test('certificate: a registered certificate passes; an unknown one, none and a m
     ['base64 that is no certificate', { 'x-forwarded-tls-client-cert': Buffer.from('hello world, not a cert').toString('base64') }],
     ['long garbage', { 'x-forwarded-tls-client-cert': 'A'.repeat(12_000) }]
   ] as const) {
-    const res = await forwardAuth('vault.example.test', { ...browser, ...headers })
+    const res = await forwardAuth('vault.example.test', headers)
     assert.equal(res.status, 403, what)
     assert.equal((await res.json() as { error: string }).error, 'HALL_ERR_PROJECT_CERTIFICATE', what)
   }

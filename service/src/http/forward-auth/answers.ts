@@ -6,6 +6,7 @@ import { isBrowserNavigation } from './browser-navigation.js'
 import type { Decision } from './decide.js'
 import type { ForwardedRequest } from './forwarded.js'
 import type { AccessVerdict } from './project-access.js'
+import { refusalPage } from './refusal-page.js'
 import { MAX_RETURN_URL_LENGTH } from './return-url.js'
 
 /** nginx's auth_request accepts only 2xx, 401 and 403: its variant says "wait" with a 401, "no" with a 403. */
@@ -70,11 +71,21 @@ export function answerDecision (res: ServerResponse, d: Decision, dialect: Diale
  * A client project's gate said no. A browser without a session is sent to the portal's login,
  * which sends it back here once signed in; any other client gets a 401 (no session) or a 403.
  */
-export function answerAccessRefused (res: ServerResponse, verdict: Exclude<AccessVerdict, { kind: 'pass' }>, req: ForwardedRequest, publicUrl: string, dialect: Dialect): void {
-  if (verdict.kind === 'forbidden') return send(res, 403, [], JSON.stringify(errorBody(verdict.code, verdict.reason)))
-  if (!isBrowserNavigation(req) || req.authority === null) return writeFixed(res, loginRequired)
-  const url = `${req.proto}://${req.authority}${req.uri}`
-  const back = url.length > MAX_RETURN_URL_LENGTH ? `${req.proto}://${req.authority}/` : url
+/** `acceptLanguage`: the request's, read only here, for the refusal page (this is a rare answer). */
+export function answerAccessRefused (res: ServerResponse, verdict: Exclude<AccessVerdict, { kind: 'pass' }>, req: ForwardedRequest, acceptLanguage: string | undefined, publicUrl: string, dialect: Dialect): void {
+  const browser = isBrowserNavigation(req) && req.authority !== null
+  const url = `${req.proto}://${req.authority ?? ''}${req.uri}`
+  const back = url.length > MAX_RETURN_URL_LENGTH ? `${req.proto}://${req.authority ?? ''}/` : url
+  if (verdict.kind === 'forbidden') {
+    if (!browser) return send(res, 403, [], JSON.stringify(errorBody(verdict.code, verdict.reason)))
+    // a person gets a page saying why, and how to sign in as someone else
+    const page = refusalPage(verdict, acceptLanguage, publicUrl, back)
+    res.writeHead(403, ['cache-control', 'no-store', 'content-length', String(Buffer.byteLength(page.html)), 'content-type', 'text/html; charset=utf-8',
+      'content-security-policy', page.csp, 'x-content-type-options', 'nosniff'])
+    res.end(page.html)
+    return
+  }
+  if (!browser) return writeFixed(res, loginRequired)
   res.writeHead(dialect === 'nginx' ? 401 : 302, ['cache-control', 'no-store', 'content-length', '0', 'location', `${publicUrl}/login?to=${encodeURIComponent(back)}`])
   res.end()
 }

@@ -58,7 +58,7 @@ export function createForwardAuthHandler (fleet: Fleet, options: ForwardAuthOpti
       const verdict = projectAccess?.(project, req.headers) ?? { kind: 'forbidden', code: 'HALL_ERR_PROJECT_FORBIDDEN', reason: 'no gate' } as const
       if (verdict.kind !== 'pass') {
         counts?.count(view!.domain.host, verdict.kind === 'login' ? 'login' : 'forbidden')
-        return answerAccessRefused(res, verdict, forwarded, publicUrl, dialect)
+        return answerAccessRefused(res, verdict, forwarded, req.headers['accept-language'], publicUrl, dialect)
       }
     }
     const decision = decide(view, forwarded, publicUrl)

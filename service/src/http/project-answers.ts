@@ -16,18 +16,11 @@ export function allocationJson (a: Allocation): AllocationAnswer {
 }
 
 export function projectJson (p: Project, members: readonly string[]): ProjectAnswer {
-  const spec = specInput(p)
+  // the spec in the API's words (container_port always set), then what Hall records
+  const { container_port: containerPort, ...spec } = specInput(p)
   return {
-    name: p.name,
-    client: p.client,
-    host: p.host,
-    server: p.server,
-    port: p.port,
-    container_port: p.containerPort,
-    image: p.image,
-    cpu: spec.cpu,
-    memory_mib: spec.memory_mib,
-    disk_gib: spec.disk_gib,
+    ...spec,
+    container_port: containerPort ?? p.port,
     access: p.access,
     status: p.status,
     status_reason: p.statusReason,

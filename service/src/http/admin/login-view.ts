@@ -2,6 +2,7 @@ import { assertNever } from '../../assert-never.js'
 import type { Lang } from '../i18n.js'
 import { escapeHtml } from '../views/escape.js'
 import { renderLayout } from '../views/layout.js'
+import { loginFields } from '../views/login-fields.js'
 
 /** The strings of the login form and of the "no account yet" page. */
 const strings = {
@@ -64,11 +65,7 @@ ${problem}
 <form method="post" action="/admin/login">
 <input type="hidden" name="_csrf" value="${escapeHtml(m.csrfToken)}">
 <input type="hidden" name="next" value="${escapeHtml(m.next)}">
-<p><label for="hall-name">${escapeHtml(t.name)}</label><br>
-<input id="hall-name" name="name" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="64" value="${escapeHtml(m.name)}"${m.name === '' ? ' autofocus' : ''}></p>
-<p><label for="hall-password">${escapeHtml(t.password)}</label><br>
-<input id="hall-password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${m.name === '' ? '' : ' autofocus'}></p>
-<p><button class="button" type="submit">${escapeHtml(t.submit)}</button></p>
+${loginFields(m.name, t)}
 </form>
 </main>`
   })

@@ -3,6 +3,7 @@ import { fill, type Lang } from '../../i18n.js'
 import { escapeHtml } from '../../views/escape.js'
 import { renderLayout } from '../../views/layout.js'
 import { portalMessages, type PortalMessages } from './strings.js'
+import { loginFields } from '../../views/login-fields.js'
 
 export type PortalLoginProblem = { kind: 'failed' } | { kind: 'locked', minutes: number } | { kind: 'no-access' }
 
@@ -28,11 +29,7 @@ export function renderPortalLogin (m: PortalLoginModel): string {
 ${problem}<form method="post" action="/login">
 <input type="hidden" name="_csrf" value="${escapeHtml(m.csrfToken)}">
 <input type="hidden" name="to" value="${escapeHtml(m.to)}">
-<p><label for="hall-name">${escapeHtml(t.name)}</label><br>
-<input id="hall-name" name="name" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="64" value="${escapeHtml(m.name)}"${m.name === '' ? ' autofocus' : ''}></p>
-<p><label for="hall-password">${escapeHtml(t.password)}</label><br>
-<input id="hall-password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${m.name === '' ? '' : ' autofocus'}></p>
-<p><button class="button" type="submit">${escapeHtml(t.submit)}</button></p>
+${loginFields(m.name, t)}
 </form>
 </main>`
   })

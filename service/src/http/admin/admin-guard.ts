@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { sendError } from '../error-answer.js'
 import type { ProxyTrust } from '../trusted-proxies.js'
-import { clientAddress } from './client-address.js'
+import { clientAddress } from '../client-address.js'
 import { csrfSecretFor, loginNonce } from './csrf.js'
 import type { LiveSession, SessionCache } from './session-cache.js'
 import type { CookiePolicy } from './session-cookie.js'

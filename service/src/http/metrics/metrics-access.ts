@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { ErrorCode } from '../../errors.js'
-import { clientAddress } from '../admin/client-address.js'
+import { clientAddress } from '../client-address.js'
 import type { ProxyTrust } from '../trusted-proxies.js'
 
 export interface MetricsAccessDeps {

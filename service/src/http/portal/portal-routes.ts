@@ -1,7 +1,7 @@
 import fastifyCookie from '@fastify/cookie'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { createAudit } from '../admin/audit.js'
-import { clientAddress } from '../admin/client-address.js'
+import { clientAddress } from '../client-address.js'
 import { asCsrfError, csrfSecretFor, requireCsrfOnPost } from '../admin/csrf.js'
 import { acceptForms } from '../admin/form-body.js'
 import '../admin/session-types.js'

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net'
-import type { ProxyTrust } from '../trusted-proxies.js'
+import type { ProxyTrust } from './trusted-proxies.js'
 
 /**
  * The address the admin judges a request by: the TCP peer, or, only when the peer is one of the

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import test from 'node:test'
 import { parseCidr } from '../../../service/src/config/cidr.js'
-import { clientAddress } from '../../../service/src/http/admin/client-address.js'
+import { clientAddress } from '../../../service/src/http/client-address.js'
 import { createProxyTrust } from '../../../service/src/http/trusted-proxies.js'
 
 const proxies = createProxyTrust([parseCidr('127.0.0.1')!, parseCidr('::1')!])

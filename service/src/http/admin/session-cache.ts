@@ -121,15 +121,17 @@ export function createSessionCache ({ sessions, pendingWrites, clock }: SessionC
       const session = live.get(idHash)
       if (session === undefined || session.scope !== scope) return null
       const now = clock.now()
+      // check() answers the members projects' gate on the forward-auth path: its writes run on the
+      // next turn of the event loop, beside the request, never before its answer
       if (isExpired(session, now)) {
         live.delete(idHash)
-        sessions.remove(idHash)
+        clock.setImmediate(() => sessions.remove(idHash))
         return null
       }
       session.lastSeenAt = now
       if (now - session.writtenSeenAt >= SEEN_WRITE_EVERY_MS) {
         session.writtenSeenAt = now
-        sessions.touch(idHash, now)
+        clock.setImmediate(() => sessions.touch(idHash, now))
       }
       return session
     },

@@ -26,8 +26,9 @@ function firstLine (text: string): string {
 
 /** One line in raw mode: nothing is echoed; backspace edits, Enter ends, Ctrl-C or Ctrl-D gives up. */
 async function readHidden (input: NodeJS.ReadStream, prompt: NodeJS.WriteStream, question: string): Promise<string> {
-  prompt.write(question)
+  // echo off before the question shows: what is typed (or pasted) the instant it appears stays hidden
   input.setRawMode(true)
+  prompt.write(question)
   input.resume()
   input.setEncoding('utf8')
   try {

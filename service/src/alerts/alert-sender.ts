@@ -1,9 +1,16 @@
-import { request as httpRequest } from 'node:http'
-import { request as httpsRequest } from 'node:https'
+import type * as NodeHttp from 'node:http'
+import type * as NodeHttps from 'node:https'
+import { createRequire } from 'node:module'
 import type { Clock } from '../clock.js'
 import type { AlertTarget } from '../config/types.js'
 import { toAlertRequest, type AlertRequest, type SecretLookup } from './alert-request.js'
 import type { Alert } from './incident-tracker.js'
+
+// required, not imported: an ESM import of node:http also loads Node's bundled undici (Node 22+),
+// a few MB and milliseconds at start the service never uses (tests/integration/serve/loaded-packages.test.ts)
+const requireBuiltin = createRequire(import.meta.url)
+const { request: httpRequest } = requireBuiltin('node:http') as typeof NodeHttp
+const { request: httpsRequest } = requireBuiltin('node:https') as typeof NodeHttps
 
 export interface AlertLog {
   info (obj: object, msg: string): void

@@ -22,6 +22,8 @@ process.once('exit', () => {
     if (m) names.add(m[1])
   }
   writeSync(1, 'LOADED PACKAGES ' + JSON.stringify([...names]) + '\\n')
+  // Node's own copy of undici (fetch, WebSocket), which an ESM import of node:http pulls in
+  writeSync(1, 'BUNDLED UNDICI ' + process.moduleLoadList.some(m => m.includes('internal/deps/undici/undici')) + '\\n')
 })
 `
 
@@ -49,4 +51,5 @@ test('serve loads no package that only the CLI, a relay or the Traefik directory
   const loaded = JSON.parse(line[1]) as string[]
   assert.ok(loaded.includes('fastify'), `the report lists what serve needs: ${loaded.join(', ')}`)
   assert.deepEqual(LOADED_ONLY_WHEN_USED.filter(name => loaded.includes(name)), [])
+  assert.match(hall.logs(), /^BUNDLED UNDICI false$/m, 'nothing imports node:http as ESM (it would load Node\'s bundled undici)')
 })

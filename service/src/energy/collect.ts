@@ -11,7 +11,7 @@ import type { Span } from './timeline.js'
 /** A run whose last beat is this recent belongs to a Hall that is still running: it counts up to now. */
 const ALIVE_SLACK_MS = UPTIME_BEAT_MS + 15_000
 
-/** The time zone of the per-day breakdown: Hall's own (TZ), as `date` would print it. */
+/** Hall's own time zone (TZ, else the system's), as `date` would print it: the per-day breakdown and the admin's times. Read when used, not at start (ICU's zone data costs milliseconds). */
 export function hallTimeZone (): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone
 }

@@ -2,12 +2,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type {} from '@fastify/csrf-protection' // reply.generateCsrf(), registered by the auth scope
 import type { Clock } from '../../clock.js'
 import { HallError } from '../../errors.js'
+import { hallTimeZone } from '../../energy/collect.js'
 import { negotiateLanguage } from '../i18n.js'
 import type { AdminAccount } from './session-types.js'
 import type { AdminContext } from './views/context.js'
-
-/** Hall's own time zone (TZ, else the system's): the admin shows times in it. */
-export const hallTimeZone: string = Intl.DateTimeFormat().resolvedOptions().timeZone
 
 /** The signed-in account; the auth scope guarantees one, so its absence is refused rather than assumed. */
 export function accountOf (req: FastifyRequest): AdminAccount {
@@ -27,7 +25,7 @@ export function contextOf (req: FastifyRequest, reply: FastifyReply, clock: Cloc
   const lang = negotiateLanguage(req.headers['accept-language'])
   // the same URL answers in either language: caches must key on the header
   reply.header('vary', 'accept-language').header('content-language', lang)
-  return { lang, account: accountOf(req), csrf: reply.generateCsrf(), timeZone: hallTimeZone, nowMs: clock.now(), projects: req.projectPages === true }
+  return { lang, account: accountOf(req), csrf: reply.generateCsrf(), timeZone: hallTimeZone(), nowMs: clock.now(), projects: req.projectPages === true }
 }
 
 export function sendHtml (reply: FastifyReply, html: string, status = 200): FastifyReply {

@@ -18,7 +18,7 @@ import { createShutdowner } from './power/shutdown.js'
 import { createWaker } from './power/wake.js'
 import type { Shutdowner, Waker } from './ports/power.js'
 import { createReloader, logConfigWarnings, type ReloadResult } from './reload.js'
-import { renderTraefik } from './traefik/render.js'
+import { assertRenderable, renderTraefik } from './traefik/render.js'
 import { writeDynamicDir } from './traefik/write-dir.js'
 import { toTraefikYaml } from './traefik/yaml.js'
 import { watchConfigFile, type ConfigWatcher } from './config/watch.js'
@@ -79,7 +79,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   // domains.json as loaded: the fleet runs on it with the client projects' domains added
   let fileConfig = loaded.config
   // refused now rather than served as a 500 to Traefik later (a domain that is Hall's own host...)
-  renderTraefik(fileConfig, env.publicUrl, env.adminAllow)
+  assertRenderable(fileConfig, env.publicUrl)
   // one Hall per database, taken before the store opens: a second one stops here, naming the first
   const instance = await lockDatabase(env.dbFile)
   let store: HallStore
@@ -109,7 +109,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
     // a new domains.json may not pull a server, its capacity or a host from under the projects
     const problems = configProblemsWithProjects(candidate, directory.list())
     if (problems.length > 0) throw new HallError('HALL_ERR_CONFIG_INVALID', `the config conflicts with client projects: ${problems.join('; ')}`, problems.map(p => ({ path: p.slice(0, p.indexOf(':')), message: p.slice(p.indexOf(':') + 2) })))
-    renderTraefik(candidate, env.publicUrl, env.adminAllow, directory.list())
+    assertRenderable(candidate, env.publicUrl)
   }
   let configLoadedAt = clock.now()
   const applied = (current: HallConfig): void => { fileConfig = current; configLoadedAt = clock.now(); writeTraefik(current) }

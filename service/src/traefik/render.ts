@@ -36,6 +36,16 @@ const PUBLIC_PREFIXES = ['/api/events/', '/api/redirect/', '/api/status/', '/ass
 const defaultAdminAllow: readonly Cidr[] = DEFAULT_ADMIN_ALLOW.split(',').map(text => parseCidr(text)!)
 
 /**
+ * Throws what renderTraefik would throw for this config and public URL, without rendering: the
+ * service checks every config with it at start and on reload (a full render of 1000 domains
+ * costs more than a start can spare), and renders only where Traefik reads the result.
+ */
+export function assertRenderable (config: HallConfig, publicUrl: string): void {
+  const publicHost = publicHostOf(publicUrl)
+  if (fileDomains(config).some(d => d.host === publicHost)) throw ownHostError(publicHost)
+}
+
+/**
  * Pure: the same config, public URL, admin allow-list and projects always give the same object,
  * keys sorted. `adminAllow` is HALL_ADMIN_ALLOW: Traefik refuses other clients before Hall checks
  * the same list again (two locks, not one). `projects`: one router each, on its host, to its pod
@@ -68,9 +78,7 @@ export function renderTraefik (config: HallConfig, publicUrl: string, adminAllow
     [HALL_NAME]: { loadBalancer: { passHostHeader: true, servers: [{ url: traefik.hallUrl }] } }
   }
   for (const domain of domains) {
-    if (domain.host === publicHost) {
-      throw new HallError('HALL_ERR_CONFIG_INVALID', `domains["${domain.host}"] is Hall's own public host (HALL_PUBLIC_URL): Traefik cannot route it both ways`)
-    }
+    if (domain.host === publicHost) throw ownHostError(publicHost)
     const name = names.get(domain.host)!
     routers[name] = {
       entryPoints: [traefik.entryPoint],
@@ -144,6 +152,10 @@ function publicPathMatchers (): string {
     ...PUBLIC_PATHS.map(p => `Path(\`${p}\`)`),
     ...PUBLIC_PREFIXES.map(p => `PathPrefix(\`${p}\`)`)
   ].join(' || ')
+}
+
+function ownHostError (host: string): HallError {
+  return new HallError('HALL_ERR_CONFIG_INVALID', `domains["${host}"] is Hall's own public host (HALL_PUBLIC_URL): Traefik cannot route it both ways`)
 }
 
 /** Hall serves its pages at the root of its host, and the host goes into a rule between backticks. */

@@ -4,7 +4,7 @@ import test from 'node:test'
 import { parseCidr } from '../../../service/src/config/cidr.js'
 import { parseConfig } from '../../../service/src/config/load.js'
 import { isHallError } from '../../../service/src/errors.js'
-import { renderTraefik, type DynamicConfig } from '../../../service/src/traefik/render.js'
+import { assertRenderable, renderTraefik, type DynamicConfig } from '../../../service/src/traefik/render.js'
 import { toTraefikYaml } from '../../../service/src/traefik/yaml.js'
 
 const PUBLIC_URL = 'https://hall.example.com'
@@ -196,4 +196,14 @@ test('a public URL Hall cannot be routed at is refused, naming HALL_PUBLIC_URL',
 
 test('a domain that is Hall\'s own public host is refused: the two routers would overlap', () => {
   assert.throws(() => render(full(), 'https://erp.audit-io.fr'), (err: unknown) => isHallError(err, 'HALL_ERR_CONFIG_INVALID') && /erp\.audit-io\.fr/.test(err.message))
+})
+
+test('assertRenderable, which start and reload use instead of a full render, refuses exactly what the renderer refuses', () => {
+  for (const url of ['https://erp.audit-io.fr', 'https://example.com/hall', 'https://hall.example.com/?x=1', 'https://hall.example.com']) {
+    let rendered: unknown = null
+    let checked: unknown = null
+    try { render(full(), url) } catch (err) { rendered = err }
+    try { assertRenderable(parseConfig(JSON.stringify(full())), url) } catch (err) { checked = err }
+    assert.equal((checked as Error | null)?.message, (rendered as Error | null)?.message, url)
+  }
 })

@@ -29,6 +29,7 @@ import { projectRoutes } from './routes/projects.js'
 import { redirectRoutes } from './routes/redirect.js'
 import { statusRoutes } from './routes/status.js'
 import { traefikRoutes } from './routes/traefik.js'
+import { lazyCompilers } from './lazy-compilers.js'
 import { securityHeaders } from './security-headers.js'
 import { createRequestLimiter, limitRequests } from './rate-limit.js'
 import { createProxyTrust } from './trusted-proxies.js'
@@ -81,6 +82,8 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   const forwardAuth = createForwardAuthHandler(deps.fleet, { publicUrl: deps.publicUrl, proxies, log: deps.log, counts: deps.metrics?.hall.forwardAuth, projectAccess })
   let closing = false
   const app = Fastify({
+    // every route's schemas are compiled on the route's first use, not at start (lazy-compilers.ts)
+    schemaController: { compilersFactory: lazyCompilers() },
     loggerInstance: deps.log,
     // while Hall stops, the server below answers every route itself, in Hall's error shape
     return503OnClosing: false,

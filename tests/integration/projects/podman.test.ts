@@ -8,6 +8,7 @@ import { createPodman, podmanFailureReason } from '../../../service/src/projects
 import type { ProjectSpec } from '../../../service/src/projects/types.js'
 import { createPodmanStandIn, type PodmanStandIn } from '../../helpers/podman-stand-in.js'
 import { startSshd, type TestSshd } from '../../helpers/sshd.js'
+import { acmeSpec } from '../../fixtures/projects.js'
 
 let standIn: PodmanStandIn
 let sshd: TestSshd
@@ -21,17 +22,7 @@ after(async () => {
 })
 beforeEach(async () => { await standIn.reset() })
 
-const acme: ProjectSpec = {
-  name: 'acme',
-  client: 'ACME Corp',
-  host: 'acme.testing.example.com',
-  server: 'testing',
-  port: 18080,
-  containerPort: 80,
-  image: 'docker.io/library/nginx:1.27',
-  allocation: { cpu: 1.5, memoryMib: 512, diskGib: 4 },
-  access: 'members'
-}
+const acme: ProjectSpec = acmeSpec
 
 function hosting (relay: Partial<RelayConfig> = {}): ProjectHosting {
   return {

@@ -3,18 +3,9 @@ import { test } from 'node:test'
 import { parse } from 'yaml'
 import { podNameOf, renderPodYaml } from '../../../service/src/projects/pod-yaml.js'
 import type { ProjectSpec } from '../../../service/src/projects/types.js'
+import { acmeSpec } from '../../fixtures/projects.js'
 
-const acme: ProjectSpec = {
-  name: 'acme',
-  client: 'ACME Corp',
-  host: 'acme.testing.example.com',
-  server: 'testing',
-  port: 18080,
-  containerPort: 80,
-  image: 'docker.io/library/nginx:1.27',
-  allocation: { cpu: 1.5, memoryMib: 512, diskGib: 4 },
-  access: 'members'
-}
+const acme: ProjectSpec = acmeSpec
 
 function pod (overrides: Partial<ProjectSpec> = {}): ProjectSpec {
   return { ...acme, ...overrides }

@@ -108,7 +108,7 @@ export async function startService (env: HallEnv, options: ServiceOptions = {}):
   const renderable = (candidate: HallConfig): void => {
     // a new domains.json may not pull a server, its capacity or a host from under the projects
     const problems = configProblemsWithProjects(candidate, directory.list())
-    if (problems.length > 0) throw new HallError('HALL_ERR_CONFIG_INVALID', `the config conflicts with client projects: ${problems.join('; ')}`, problems.map(p => ({ path: p.slice(0, p.indexOf(':')), message: p.slice(p.indexOf(':') + 2) })))
+    if (problems.length > 0) throw new HallError('HALL_ERR_CONFIG_INVALID', `the config conflicts with client projects: ${problems.map(p => `${p.path}: ${p.message}`).join('; ')}`, problems)
     assertRenderable(candidate, env.publicUrl)
   }
   let configLoadedAt = clock.now()

@@ -1,3 +1,4 @@
+import type { ConfigProblem } from '../config/issues.js'
 import type { HallConfig } from '../config/types.js'
 import { isWithin } from '../config/env.js'
 import { HallError } from '../errors.js'
@@ -53,22 +54,22 @@ export function checkProject (spec: ProjectSpec, ctx: ProjectRulesContext): void
  * some, shrink its capacity below what they hold, or take a project's host for a domain.
  * Each problem names the field and the reason; the reload is refused and the old config stays.
  */
-export function configProblemsWithProjects (config: HallConfig, projects: readonly Project[]): string[] {
-  const problems: string[] = []
+export function configProblemsWithProjects (config: HallConfig, projects: readonly Project[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = []
   const byServer = new Map<string, Project[]>()
   for (const p of projects) byServer.set(p.server, [...(byServer.get(p.server) ?? []), p])
   for (const [name, hosted] of byServer) {
     const names = hosted.map(p => p.name).join(', ')
     const server = config.servers.get(name)
-    if (server === undefined) { problems.push(`servers.${name}: still hosts project(s) ${names}: remove them first`); continue }
-    if (server.projects === null) { problems.push(`servers.${name}: still hosts project(s) ${names}: keep its "capacity" and "podman"`); continue }
+    if (server === undefined) { problems.push({ path: `servers.${name}`, message: `still hosts project(s) ${names}: remove them first` }); continue }
+    if (server.projects === null) { problems.push({ path: `servers.${name}`, message: `still hosts project(s) ${names}: keep its "capacity" and "podman"` }); continue }
     const left = remaining(server.projects.capacity, hosted.map(p => p.allocation))
     if (left.cpu < 0 || left.memoryMib < 0 || left.diskGib < 0) {
-      problems.push(`servers.${name}.capacity: ${formatAllocation(server.projects.capacity)} is less than its projects hold`)
+      problems.push({ path: `servers.${name}.capacity`, message: `${formatAllocation(server.projects.capacity)} is less than its projects hold` })
     }
   }
   for (const p of projects) {
-    if (config.domains.has(p.host)) problems.push(`domains["${p.host}"]: is project ${p.name}'s host: remove the project or choose another host`)
+    if (config.domains.has(p.host)) problems.push({ path: `domains["${p.host}"]`, message: `is project ${p.name}'s host: remove the project or choose another host` })
   }
   return problems
 }

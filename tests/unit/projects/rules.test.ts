@@ -78,8 +78,8 @@ for (const c of conflicts) {
 }
 
 test('rules: a new domains.json that keeps the projects\' servers and room has no problems', () => {
-  assert.deepEqual(configProblemsWithProjects(config(), [acme, project('globex', { server: 'erp' })]), [])
-  assert.deepEqual(configProblemsWithProjects(config(file => { delete file.servers.erp.capacity; delete file.servers.erp.podman }), [acme]), [], 'a server without projects may stop hosting')
+  assert.deepEqual(problemLines(config(), [acme, project('globex', { server: 'erp' })]), [])
+  assert.deepEqual(problemLines(config(file => { delete file.servers.erp.capacity; delete file.servers.erp.podman }), [acme]), [], 'a server without projects may stop hosting')
 })
 
 test('rules: a new domains.json that pulls a server, its hosting, its room or a host from under the projects: every problem, each naming its field', () => {
@@ -90,11 +90,16 @@ test('rules: a new domains.json that pulls a server, its hosting, its room or a 
     file.domains['erp.audit-io.fr'].server = 'testing'
     file.domains['acme.testing.audit-io.fr'] = { server: 'testing', upstream: 'http://192.168.1.20:1' }
   })
-  assert.deepEqual(configProblemsWithProjects(candidate, projects), [
+  assert.deepEqual(problemLines(candidate, projects), [
     'servers.testing.capacity: 2.5 CPU, 16384 MiB memory, 200 GiB disk is less than its projects hold',
     'servers.erp: still hosts project(s) initech: remove them first',
     'domains["acme.testing.audit-io.fr"]: is project acme\'s host: remove the project or choose another host'
   ])
   const unhosted = config(file => { delete file.servers.testing.capacity; delete file.servers.testing.podman })
-  assert.deepEqual(configProblemsWithProjects(unhosted, [acme]), ['servers.testing: still hosts project(s) acme: keep its "capacity" and "podman"'])
+  assert.deepEqual(problemLines(unhosted, [acme]), ['servers.testing: still hosts project(s) acme: keep its "capacity" and "podman"'])
 })
+
+/** Each problem as the log and the event log show it: `path: message`. */
+function problemLines (...args: Parameters<typeof configProblemsWithProjects>): string[] {
+  return configProblemsWithProjects(...args).map(p => `${p.path}: ${p.message}`)
+}

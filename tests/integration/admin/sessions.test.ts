@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { test } from 'node:test'
 import type { Service } from '../../../service/src/main.js'
 import { createFakeClock } from '../../helpers/fake-clock.js'
 import { until } from '../../helpers/hall-in-process.js'
+import { runHall } from '../cli/run-hall.js'
 import { addAccount, ask, cookieOf, csrfOf, login, postLogin, startAdmin, PASSWORD } from './admin-rig.js'
 
 const MINUTE = 60_000
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-
 const sessionRows = (hall: Service): number => hall.store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sessions').get()!.n
 
 const works = async (hall: Service, cookie: string): Promise<boolean> => {
@@ -110,7 +107,7 @@ test('a new password set with hall user passwd ends the account\'s sessions in t
   const aliceDesk = await login(hall, 'alice')
   const alicePhone = await login(hall, 'alice')
   const bob = await login(hall, 'bob')
-  const cli = await runHall(['user', 'passwd', 'alice'], 'a brand new passphrase\n', { HALL_DB: dbFile })
+  const cli = await runHall(['user', 'passwd', 'alice'], { HALL_DB: dbFile }, 'a brand new passphrase\n')
   assert.equal(cli.code, 0, cli.stderr)
   // the running Hall looks for changes made by another process every 2 s
   clock.advance(2_000)
@@ -151,21 +148,8 @@ test('hall user remove ends the account\'s sessions in the running Hall', async 
   addAccount(hall, 'alice')
   addAccount(hall, 'bob')
   const bob = await login(hall, 'bob')
-  const cli = await runHall(['user', 'remove', 'bob'], '', { HALL_DB: dbFile })
+  const cli = await runHall(['user', 'remove', 'bob'], { HALL_DB: dbFile })
   assert.equal(cli.code, 0, cli.stderr)
   clock.advance(2_000)
   assert.equal(await works(hall, bob), false)
 })
-
-/** The CLI as a user runs it, with `input` on its stdin (not a terminal: its first line is the password). */
-async function runHall (args: string[], input: string, env: Record<string, string>): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HALL_')))
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), 'service/src/cli.ts', ...args], { cwd: REPO_ROOT, env: { ...inherited, ...env }, timeout: 30_000 })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s })
-  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
-  child.stdin.end(input)
-  const code = await new Promise<number | null>(resolve => child.once('close', resolve))
-  return { code, stdout, stderr }
-}

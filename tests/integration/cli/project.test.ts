@@ -1,25 +1,8 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { test } from 'node:test'
 import { parse } from 'yaml'
 import { projectFields, startProjectsRig } from '../projects/rig.js'
-import { runHall, type CliRun } from './run-hall.js'
-
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-
-/** `hall ...` with `input` on stdin (not a terminal: `hall user add` reads the password's first line). */
-async function runHallWithInput (args: string[], env: Record<string, string>, input: string): Promise<CliRun> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HALL_')))
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), 'service/src/cli.ts', ...args], { cwd: REPO_ROOT, env: { ...inherited, ...env }, timeout: 30_000 })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s })
-  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
-  child.stdin.end(input)
-  const code = await new Promise<number | null>(resolve => child.once('close', resolve))
-  return { code, stdout, stderr }
-}
+import { runHall } from './run-hall.js'
 
 const ADD_ACME = ['project', 'add', 'acme', '--client', 'ACME Corp', '--host', 'acme.example.test', '--server', 'testing', '--port', '18080', '--container-port', '80',
   '--image', 'docker.io/library/nginx:1.27', '--cpu', '1.5', '--memory', '512', '--disk', '4']
@@ -101,13 +84,13 @@ test('hall user add --role client --project: the running Hall lets the client re
   await rig.hall.projects.settled()
   const env = { HALL_DB: rig.dbFile }
 
-  const unknown = await runHallWithInput(['user', 'add', 'bob', '--role', 'client', '--project', 'acme', '--project', 'initech'], env, 'a long client passphrase\n')
+  const unknown = await runHall(['user', 'add', 'bob', '--role', 'client', '--project', 'acme', '--project', 'initech'], env, 'a long client passphrase\n')
   assert.deepEqual([unknown.code, unknown.stderr], [2, 'no project named "initech" (hall project list shows them)\n'])
-  const notClient = await runHallWithInput(['user', 'add', 'bob', '--project', 'acme'], env, 'a long client passphrase\n')
+  const notClient = await runHall(['user', 'add', 'bob', '--project', 'acme'], env, 'a long client passphrase\n')
   assert.deepEqual([notClient.code, notClient.stderr], [2, '--project is for client accounts: add --role client (admins reach every project already)\n'])
   assert.equal(rig.hall.store.accounts.find('bob'), null, 'nothing written for a refused command')
 
-  const added = await runHallWithInput(['user', 'add', 'bob', '--role', 'client', '--project', 'acme', '--project', 'globex'], env, 'a long client passphrase\n')
+  const added = await runHall(['user', 'add', 'bob', '--role', 'client', '--project', 'acme', '--project', 'globex'], env, 'a long client passphrase\n')
   assert.equal(added.code, 0, added.stderr)
   assert.match(added.stdout, /^added account "bob" \(client\) in .*: log in at HALL_PUBLIC_URL\/login and reach acme, globex\n$/)
   const noticed = performance.now()

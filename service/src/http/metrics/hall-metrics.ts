@@ -1,18 +1,13 @@
 import type { ServerResponse } from 'node:http'
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Fleet } from '../../lifecycle/fleet.js'
 import type { LifecycleStore } from '../../lifecycle/ports.js'
 import type { Prober } from '../../ports/probe.js'
 import { phases } from '../../ports/phases.js'
 import type { EnergySavedReader } from './energy-saved.js'
 import { createForwardAuthCounts, forwardAuthOutcomes, type ForwardAuthCounts } from './forward-auth-counts.js'
+import { collectNodeMetrics } from './node-metrics.js'
 import { observeLifecycleStore, observeProber, observeReloadEvents, type LifecycleTally } from './lifecycle-observer.js'
-
-/**
- * prom-client's gauges of handles, requests and resources in use, named `_total` although they
- * are gauges: promtool rejects that suffix. Their per-type siblings (nodejs_active_handles...) stay.
- */
-const MISNAMED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']
 
 /** From a warm VM (a second) to a slow server's firmware and disks (ten minutes). */
 const BOOT_BUCKETS_SECONDS = [1, 2, 5, 10, 20, 30, 45, 60, 90, 120, 180, 300, 600]
@@ -41,8 +36,7 @@ export interface HallMetrics {
 /** One registry per Hall: no module-level state, so tests run several Halls in one process. */
 export function createHallMetrics (): HallMetrics {
   const registry = new Registry()
-  collectDefaultMetrics({ register: registry })
-  for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name)
+  collectNodeMetrics(registry)
 
   const forwardAuth = createForwardAuthCounts()
   let fleet: Fleet | null = null

@@ -66,7 +66,7 @@ export function createFleet (deps: FleetDeps): Fleet {
   let config = deps.config
   const supervisors = new Map<string, Supervisor>()
   const phases = new Map<string, Phase>()
-  const queued = new Set<string>()
+  const queued = { wake: new Set<string>(), activity: new Set<string>() }
   const listeners = new Set<StateListener>()
   const activity = createActivityCounter()
   const refusals = createRefusalLog()
@@ -100,11 +100,12 @@ export function createFleet (deps: FleetDeps): Fleet {
    * request: one queued call per server and kind, however many requests arrive in the same tick.
    */
   function queue (server: string, kind: 'wake' | 'activity', work: (s: Supervisor) => void): void {
-    const key = `${kind} ${server}`
-    if (queued.has(key)) return
-    queued.add(key)
+    // a set per kind: no key string to build on each of a burst's requests
+    const waiting = queued[kind]
+    if (waiting.has(server)) return
+    waiting.add(server)
     clock.setImmediate(() => {
-      queued.delete(key)
+      waiting.delete(server)
       const supervisor = supervisors.get(server)
       if (supervisor !== undefined) work(supervisor)
     })

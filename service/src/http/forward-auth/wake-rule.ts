@@ -4,7 +4,8 @@ import type { ForwardedRequest } from './forwarded.js'
 import { boundedMemo } from '../bounded-memo.js'
 
 /** Why a request may not wake its server; recorded (rate-limited) so a refused wake can be explained. */
-export type RefusalReason = 'crawler' | 'monitor' | 'housekeeping-path' | 'ignored-user-agent' | 'not-a-browser-navigation' | 'wake-on-never'
+const REFUSAL_REASONS = ['crawler', 'monitor', 'housekeeping-path', 'ignored-user-agent', 'not-a-browser-navigation', 'wake-on-never'] as const
+export type RefusalReason = typeof REFUSAL_REASONS[number]
 
 export interface RequestRule {
   /** May start a wake of a sleeping server. */
@@ -29,8 +30,16 @@ const USER_AGENT_CACHE_LIMIT = 4096
 const agentClass = boundedMemo(USER_AGENT_CACHE_LIMIT, (ua): 'monitor' | 'crawler' | null =>
   monitors.test(ua) ? 'monitor' : crawlers.test(ua) ? 'crawler' : null)
 
-const ignored = (refusal: RefusalReason): RequestRule => ({ wakes: false, counts: false, refusal })
-const counted = (refusal: RefusalReason | null): RequestRule => ({ wakes: refusal === null, counts: true, refusal })
+// built once: this runs on every request, and each answer is one of these few
+const WAKES: RequestRule = Object.freeze({ wakes: true, counts: true, refusal: null })
+const IGNORED = rulesByRefusal(false)
+const COUNTED = rulesByRefusal(true)
+const ignored = (refusal: RefusalReason): RequestRule => IGNORED[refusal]
+const counted = (refusal: RefusalReason | null): RequestRule => refusal === null ? WAKES : COUNTED[refusal]
+
+function rulesByRefusal (counts: boolean): Readonly<Record<RefusalReason, RequestRule>> {
+  return Object.fromEntries(REFUSAL_REASONS.map(refusal => [refusal, Object.freeze({ wakes: false, counts, refusal })])) as Record<RefusalReason, RequestRule>
+}
 
 /** Longer User-Agents are cut before matching: a badly written pattern must not cost much per request. */
 export const MAX_USER_AGENT_MATCHED = 512

@@ -25,7 +25,7 @@ function setUp (t: TestContext, maxWaitingHashes: number) {
   t.after(() => { sessions.stop(); store.close(); rmSync(dir, { recursive: true, force: true }) })
   store.accounts.add({ name: 'alice', role: 'admin', passwordHash: hashPasswordSync(OLD), now: clock.now() })
   const alice = store.accounts.find('alice')!
-  const directory = createAccountDirectory({ accounts: store.accounts, sessions, gate: createHashGate(maxWaitingHashes), clock, log: silent, currentSession: () => null })
+  const directory = createAccountDirectory({ accounts: store.accounts, sessions, gate: createHashGate(maxWaitingHashes), clock, log: silent })
   const session = sessions.open({ id: alice.id, name: 'alice', role: 'admin' }, '127.0.0.1', 'admin')
   return { store, sessions, directory, session }
 }
@@ -35,7 +35,7 @@ test('a hash the gate refuses rejects add and setPassword: no account made, the 
   await assert.rejects(directory.add('bob', 'viewer', NEW), { code: 'HALL_ERR_ADMIN_LOGIN_LOCKED' })
   assert.equal(store.accounts.find('bob'), null)
   assert.deepEqual(directory.list().map(a => a.name), ['alice'], 'no longer listed as being made')
-  await assert.rejects(directory.setPassword('alice', NEW), { code: 'HALL_ERR_ADMIN_LOGIN_LOCKED' })
+  await assert.rejects(directory.setPassword('alice', NEW, null), { code: 'HALL_ERR_ADMIN_LOGIN_LOCKED' })
   assert.equal(await verifyPassword(OLD, store.accounts.find('alice')!.passwordHash), true, 'the old password still works')
   assert.notEqual(sessions.check(session.id, 'admin'), null, 'nothing changed, so no session ended')
 })
@@ -45,7 +45,7 @@ test('add and setPassword resolve once the hash is written; the new password has
   await directory.add('bob', 'viewer', NEW)
   assert.equal(await verifyPassword(NEW, store.accounts.find('bob')?.passwordHash ?? null), true)
   await assert.rejects(directory.add('bob', 'viewer', NEW), { code: 'HALL_ERR_ACCOUNT_NAME_TAKEN' })
-  await directory.setPassword('alice', NEW)
+  await directory.setPassword('alice', NEW, null)
   assert.equal(await verifyPassword(NEW, store.accounts.find('alice')!.passwordHash), true)
   assert.equal(await verifyPassword(OLD, store.accounts.find('alice')!.passwordHash), false)
   assert.equal(sessions.check(session.id, 'admin'), null)

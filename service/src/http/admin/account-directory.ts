@@ -13,8 +13,6 @@ export interface AccountDirectoryDeps {
   readonly gate: HashGate
   readonly clock: Clock
   readonly log: { error (obj: object, msg: string): void }
-  /** The session of the request being answered (its id hash), if any: a password change keeps it. */
-  readonly currentSession: () => { readonly idHash: string, readonly userId: number } | null
 }
 
 /**
@@ -25,7 +23,7 @@ export interface AccountDirectoryDeps {
  * write that fails, reaches the page as a refusal, never as a change announced but not made.
  * An account being made is listed, and its name taken, from the moment it is asked for.
  */
-export function createAccountDirectory ({ accounts, sessions, gate, clock, log, currentSession }: AccountDirectoryDeps): AccountDirectory {
+export function createAccountDirectory ({ accounts, sessions, gate, clock, log }: AccountDirectoryDeps): AccountDirectory {
   const pending = new Map<string, { name: string, role: Role, createdAt: number }>()
 
   function existing (name: string): { id: number } {
@@ -71,12 +69,11 @@ export function createAccountDirectory ({ accounts, sessions, gate, clock, log, 
       sessions.endForUser(account.id)
       accounts.remove(name)
     },
-    async setPassword (name, password) {
+    async setPassword (name, password, asking) {
       checkPassword(password)
       const account = existing(name)
       // the account's other sessions: the one changing its own password stays logged in
-      const current = currentSession()
-      const keep = current !== null && current.userId === account.id ? current.idHash : null
+      const keep = asking !== null && asking.userId === account.id ? asking.idHash : null
       // once the new hash is written: a change that fails leaves the old password and its sessions as they were
       await hashThen('change the password', name, password, hash => {
         if (!accounts.setPasswordHash(name, hash, clock.now(), keep)) throw new HallError('HALL_ERR_ACCOUNT_UNKNOWN', `no account named "${name}"`)

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomBytes } from 'node:crypto'
 import fastifyCookie from '@fastify/cookie'
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
@@ -19,7 +18,7 @@ import { createHashGate, type HashGate } from './hash-gate.js'
 import { createLoginLimits } from './login-limits.js'
 import { loginRoutes } from './login-routes.js'
 import { protectedRoutes } from './protected-routes.js'
-import type { LiveSession, SessionCache } from './session-cache.js'
+import type { SessionCache } from './session-cache.js'
 import { cookiePolicy } from './session-cookie.js'
 import './session-types.js'
 import type { ProjectDeps } from '../project-deps.js'
@@ -106,14 +105,9 @@ async function adminScope (app: FastifyInstance, ctx: AdminContext): Promise<voi
     // no prototype: a field named __proto__ is only a name; a field sent twice keeps its last value
     done(null, Object.assign(Object.create(null), Object.fromEntries(new URLSearchParams(body as string))))
   })
-  // from here to the reply, the account directory knows whose session is asking (a password
-  // change keeps that one); after the body is read, which would otherwise lose the context
-  const asking = new AsyncLocalStorage<LiveSession | null>()
-  app.addHook('preValidation', (req, _reply, done) => { asking.run(ctx.requestSessions.get(req) ?? null, done) })
   await requireCsrfOnPost(app)
 
-  const currentSession = (): LiveSession | null => asking.getStore() ?? null
-  const directory = createAccountDirectory({ accounts: opts.store.accounts, sessions: ctx.sessions, gate: ctx.gate, clock: opts.clock, log: app.log, currentSession })
+  const directory = createAccountDirectory({ accounts: opts.store.accounts, sessions: ctx.sessions, gate: ctx.gate, clock: opts.clock, log: app.log })
   app.register(loginRoutes, { accounts: opts.store.accounts, sessions: ctx.sessions, policy: ctx.policy, secret: ctx.secret, limits: createLoginLimits(opts.clock), gate: ctx.gate, audit: ctx.audit, clock: opts.clock })
   app.register(protectedRoutes, { ctx, directory })
 }

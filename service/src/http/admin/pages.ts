@@ -18,7 +18,7 @@ import { projectRoutes } from './routes/project.js'
 import { projectAccessRoutes } from './routes/project-access.js'
 import { projectListRoutes } from './routes/projects.js'
 import { serverRoutes } from './routes/server.js'
-import type { AccountDirectory } from './session-types.js'
+import type { AccountDirectory, SessionOwner } from './session-types.js'
 import type { ProjectDeps } from '../project-deps.js'
 
 export interface AdminPageDeps {
@@ -34,6 +34,8 @@ export interface AdminPageDeps {
   readonly audit: (kind: string, message: string, req: FastifyRequest, details?: object) => void
   /** The session behind each live stream, so it ends with it; left out (the pages' tests): streams follow no session. */
   readonly sessions?: StreamSessions
+  /** The session behind a request: a password change of its own account keeps it. Left out (the pages' tests): none is kept. */
+  readonly askingSession?: (req: FastifyRequest) => SessionOwner | null
   /** The Energy page's report (energy/collect.ts), over the store and the current config. */
   readonly energyReport: (period: Span, now: number, timeZone: string) => EnergyReport
   /** Client projects; left out (Hall without them, the pages' tests): no Projects section. */

@@ -37,6 +37,7 @@ export const protectedRoutes: FastifyPluginAsync<ProtectedOptions> = async (app,
     clock: opts.clock,
     audit: ctx.audit,
     sessions: { idHashOf: req => ctx.requestSessions.get(req)?.idHash ?? null, isLive: idHash => ctx.sessions.isLive(idHash) },
+    askingSession: req => ctx.requestSessions.get(req) ?? null,
     energyReport: (period, now, timeZone) => collectEnergyReport(opts.store, opts.fleet.config(), opts.energy ?? noPrice, period, now, timeZone),
     projects: opts.projects
   })

@@ -27,6 +27,12 @@ export interface AccountDirectory {
    */
   add (name: string, role: Role, password: string): Promise<void>
   remove (name: string): void
-  /** Settles once the new password is written and that account's other sessions have ended; rejects as `add`. */
-  setPassword (name: string, password: string): Promise<void>
+  /**
+   * Settles once the new password is written and that account's sessions have ended, but for
+   * `asking` (the session of the request, if it is that account's); rejects as `add`.
+   */
+  setPassword (name: string, password: string, asking: SessionOwner | null): Promise<void>
 }
+
+/** A session by its id hash, and whose it is. */
+export interface SessionOwner { readonly idHash: string, readonly userId: number }

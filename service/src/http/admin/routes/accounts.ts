@@ -113,7 +113,7 @@ export function accountRoutes (app: FastifyInstance, deps: AdminPageDeps): void 
     const me = requireAdmin(req)
     const name = req.params.name
     try {
-      await accounts.setPassword(name, field(req.body, 'password'))
+      await accounts.setPassword(name, field(req.body, 'password'), deps.askingSession?.(req) ?? null)
     } catch (err) {
       return refused(req, reply, err)
     }

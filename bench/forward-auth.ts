@@ -11,6 +11,7 @@ import { builtServiceProblem, spawnBuiltHall, timeStartup } from './hall-process
 import { cpuMicros, hasProcfs, mib, rssBytes } from './proc.js'
 import { commandExists, pinSelf, planCpus, spawnPinned, watch, type Watched } from './processes.js'
 import { runWrk } from './wrk.js'
+import { FLOOR_PACKAGES, measurePackageFloor } from './package-floor.js'
 
 /**
  * `npm run bench`: the built Hall's /forward-auth against a bare node:http server doing the least
@@ -62,6 +63,8 @@ async function measureCase (c: BenchCase, round: number, url: string, pid: numbe
   return { load, cpuUsPerRequest: cpuUs / Math.max(1, load.requests), serverCpu: cpuUs / wallUs }
 }
 
+const difference = (a: number | null, b: number | null): number | null => a === null || b === null ? null : a - b
+
 async function main (): Promise<number> {
   if (!hasProcfs()) throw new Error('the benchmark reads CPU time and memory from /proc: it runs on Linux only')
   if (!commandExists('wrk')) throw new Error('wrk is not installed (Debian: apt-get install -y wrk)')
@@ -110,7 +113,11 @@ async function main (): Promise<number> {
     console.log()
     console.log(`hall start-up at ${fleet.expectedPhases.size} domains: first forward-auth answer ${startup.firstAnswerMs.toFixed(0)} ms after spawn, ` +
       `first 200 (running server probed) ${startup.firstPassMs.toFixed(0)} ms`)
-    console.log(`hall RSS: ${mib(idleRss)} idle after start, ${mib(rssBytes(hall.pid))} after the load; bare server: ${mib(rssBytes(bare.pid))}`)
+    const loadedRss = rssBytes(hall.pid)
+    const floor = await measurePackageFloor({ publicUrl: PUBLIC_URL, headers: cases[0]!.headers(1), connections: CONNECTIONS, seconds: WARMUP_SECONDS + DURATION_SECONDS, serverCpus: plan.serverCpus, loadCpu: plan.loadCpu, scriptDir: dir })
+    console.log(`hall RSS: ${mib(idleRss)} idle after start, ${mib(loadedRss)} after the load; bare server: ${mib(rssBytes(bare.pid))}`)
+    console.log(`package floor (the bare server with ${FLOOR_PACKAGES.join(', ')} loaded, unused, Hall's node flags): ` +
+      `${mib(floor.idle)} idle, ${mib(floor.loaded)} after the same load; Hall's own share: ${mib(difference(idleRss, floor.idle))} idle, ${mib(difference(loadedRss, floor.loaded))} after the load`)
     console.log('req/s, p50, p99, CPU: medians over the rounds; CPU µs/req = server CPU time (all threads, /proc) per answer; ' +
       'server CPU and wrk CPU = share of one core (wrk CPU: highest round); req/s ratio = median of same-round ratios over the rounds where ' +
       `both servers used >= ${percent(SERVER_BUSY)} of their core; CPU ratio = bare's CPU µs/req over the case's, same round (what the req/s ratio would be were both CPU-bound)`)

@@ -56,12 +56,12 @@ export async function spawnBuiltHall (settings: HallSettings): Promise<HallProce
     ...settings.env
   })
   const spawnedAt = performance.now()
-  const child = spawnPinned(settings.cpus, process.execPath, [...nodeFlags(), BUILT_CLI, 'serve'], { cwd: settings.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawnPinned(settings.cpus, process.execPath, [...hallNodeFlags(), BUILT_CLI, 'serve'], { cwd: settings.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   return Object.assign(watch(child), { url: `http://127.0.0.1:${port}`, spawnedAt })
 }
 
 /** BENCH_NODE_FLAGS (space-separated, empty for none) tries other V8 settings; unset, the service's own. */
-function nodeFlags (): string[] {
+export function hallNodeFlags (): string[] {
   const raw = process.env.BENCH_NODE_FLAGS
   return raw === undefined ? SERVICE_NODE_FLAGS : raw.split(' ').filter(f => f !== '')
 }

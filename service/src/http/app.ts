@@ -13,6 +13,7 @@ import { errorBody, replyWithError } from './error-answer.js'
 import { answerShuttingDown } from './forward-auth/answers.js'
 import { createForwardAuthHandler } from './forward-auth/handler.js'
 import { createProjectAccess } from './forward-auth/project-access.js'
+import { createLoginGuards } from './admin/login-guards.js'
 import { createSessionCache, type SessionCache } from './admin/session-cache.js'
 import { portalCookie, type PortalCookie } from './portal/portal-cookie.js'
 import { portalRoutes } from './portal/portal-routes.js'
@@ -140,10 +141,12 @@ export function buildApp (deps: AppDeps): FastifyInstance {
   if (admin !== undefined && sessions !== null) {
     app.addHook('onClose', async () => { sessions.stop() })
     const sessionSecret = sessionSecretOf(admin)
-    app.register(adminRoutes, { ...admin, sessionSecret, sessions, projects: deps.projects, fleet: deps.fleet, history: deps.history, clock: deps.clock, publicUrl: deps.publicUrl, proxies })
+    // the admin's and the portal's logins sign in the same accounts: one lockout count, one scrypt queue
+    const logins = createLoginGuards(deps.clock)
+    app.register(adminRoutes, { ...admin, sessionSecret, sessions, logins, projects: deps.projects, fleet: deps.fleet, history: deps.history, clock: deps.clock, publicUrl: deps.publicUrl, proxies })
     if (deps.projects !== undefined) {
       // the client portal (/login, /logout, /projects) on the public host, within the same request budget
-      app.register(portalRoutes, { store: admin.store, sessions, directory: deps.projects.directory, fleet: deps.fleet, clock: deps.clock, publicUrl: deps.publicUrl, cookieDomain: deps.projects.cookieDomain, proxies, secret: sessionSecret, limit })
+      app.register(portalRoutes, { store: admin.store, sessions, directory: deps.projects.directory, fleet: deps.fleet, clock: deps.clock, publicUrl: deps.publicUrl, cookieDomain: deps.projects.cookieDomain, proxies, secret: sessionSecret, limit, logins })
     }
   }
   return app

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { before, test } from 'node:test'
 import type { Service } from '../../../service/src/main.js'
 import { ask, cookieOf, csrfOf, loginForm, NONCE_COOKIE, PASSWORD, postLogin, SESSION_COOKIE, signIn, startPortal, type Answer } from './portal-rig.js'
+import { postLogin as postAdminLogin } from '../admin/admin-rig.js'
 
 // The portal's login on Hall's public host, as a browser posts it (no browser: see
 // tests/e2e/portal for Chromium through Caddy). Each test speaks from its own loopback address,
@@ -154,4 +155,11 @@ test('another project\'s client signs in on the way to it and is told plainly, w
   assert.match(setCookie(out, SESSION_COOKIE) ?? '', /^hall_portal=; Max-Age=0; Domain=example\.test; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/)
   assert.equal((await ask(hall, '/projects', { from, cookie: bob })).headers.location, '/login', 'the session has ended')
   assert.equal(detail(hall.store.events.recent(5).find(e => e.kind === 'portal-logout')?.details, 'account'), 'bob')
+})
+
+test('failures at the admin\'s login and at the portal\'s count together: five across both lock the account at both', async () => {
+  for (let i = 1; i <= 3; i++) assert.equal((await postAdminLogin(hall, 'victor', `wrong password ${i}`, { from: '127.0.1.20' })).status, 401, `admin failure ${i}`)
+  for (let i = 4; i <= 5; i++) assert.equal((await postLogin(hall, 'victor', `wrong password ${i}`, { from: '127.0.1.21' })).status, 401, `portal failure ${i}`)
+  assert.equal((await postLogin(hall, 'victor', PASSWORD, { from: '127.0.1.22' })).status, 429, 'locked at the portal')
+  assert.equal((await postAdminLogin(hall, 'victor', PASSWORD, { from: '127.0.1.23' })).status, 429, 'locked at the admin')
 })

@@ -14,8 +14,8 @@ import { createAdminGuard, type GuardDeps } from './admin-guard.js'
 import { createAudit, type Audit } from './audit.js'
 import { asCsrfError, requireCsrfOnPost } from './csrf.js'
 import { forwardAuthAdminRoute } from './forward-auth-admin.js'
-import { createHashGate, type HashGate } from './hash-gate.js'
-import { createLoginLimits } from './login-limits.js'
+import type { HashGate } from './hash-gate.js'
+import type { LoginGuards } from './login-guards.js'
 import { loginRoutes } from './login-routes.js'
 import { protectedRoutes } from './protected-routes.js'
 import type { SessionCache } from './session-cache.js'
@@ -44,6 +44,8 @@ export interface AdminRouteOptions extends AdminDeps {
   readonly clock: Clock
   readonly publicUrl: string
   readonly proxies: ProxyTrust
+  /** Failed-login counts and the scrypt queue, shared with the portal's login (app.ts makes them). */
+  readonly logins: LoginGuards
 }
 
 /** Everything the pages plugin and the auth routes under /admin share. */
@@ -85,7 +87,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions> = async (app, op
     secret,
     requestSessions: new WeakMap(),
     audit: createAudit({ events: store.events, requestedBy: store.requestedBy, clock }),
-    gate: createHashGate()
+    gate: opts.logins.gate
   }
   app.register(forwardAuthAdminRoute, { ...ctx, publicUrl: opts.publicUrl })
   app.register(async (scope) => { await adminScope(scope, ctx) }, { prefix: '/admin' })
@@ -108,6 +110,6 @@ async function adminScope (app: FastifyInstance, ctx: AdminContext): Promise<voi
   await requireCsrfOnPost(app)
 
   const directory = createAccountDirectory({ accounts: opts.store.accounts, sessions: ctx.sessions, gate: ctx.gate, clock: opts.clock, log: app.log })
-  app.register(loginRoutes, { accounts: opts.store.accounts, sessions: ctx.sessions, policy: ctx.policy, secret: ctx.secret, limits: createLoginLimits(opts.clock), gate: ctx.gate, audit: ctx.audit, clock: opts.clock })
+  app.register(loginRoutes, { accounts: opts.store.accounts, sessions: ctx.sessions, policy: ctx.policy, secret: ctx.secret, limits: opts.logins.limits, gate: ctx.gate, audit: ctx.audit, clock: opts.clock })
   app.register(protectedRoutes, { ctx, directory })
 }

@@ -5,6 +5,7 @@ import type { ProjectDirectory } from '../../projects/directory.js'
 import type { HallStore } from '../../store/index.js'
 import type { Audit } from '../admin/audit.js'
 import { csrfSecretFor, loginNonce } from '../admin/csrf.js'
+import type { LoginGuards } from '../admin/login-guards.js'
 import type { LiveSession, SessionCache } from '../admin/session-cache.js'
 import type { CookiePolicy } from '../admin/session-cookie.js'
 import type { LimitHook } from '../rate-limit.js'
@@ -27,6 +28,8 @@ export interface PortalOptions {
   readonly secret: string
   /** The app's request budget per client, shared with the public pages. */
   readonly limit: LimitHook
+  /** Failed-login counts and the scrypt queue, shared with the admin's login (app.ts makes them). */
+  readonly logins: LoginGuards
 }
 
 /** A portal session found on a request, with the cookie's id (logout and a new login end it). */

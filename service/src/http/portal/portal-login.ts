@@ -2,8 +2,6 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type {} from '@fastify/csrf-protection' // reply.generateCsrf(), registered by the portal scope
 import { verifyPassword } from '../../store/password-hash.js'
 import { loginCsrfToken } from '../admin/csrf.js'
-import { createHashGate } from '../admin/hash-gate.js'
-import { createLoginLimits } from '../admin/login-limits.js'
 import { sendHtml } from '../admin/page-context.js'
 import { negotiateLanguage, type Lang } from '../i18n.js'
 import { accountOf, loginFormCsrf, type PortalRouteOptions, type PortalSession } from './portal-context.js'
@@ -32,8 +30,7 @@ export const portalLogin: FastifyPluginAsync<PortalRouteOptions> = async (app, {
   const { opts, cookie, loginPolicy, audit } = ctx
   const { sessions, clock, directory } = opts
   const accounts = opts.store.accounts
-  const limits = createLoginLimits(clock)
-  const gate = createHashGate()
+  const { limits, gate } = opts.logins
   const targetOf = (to: string | undefined): ReturnTarget | null => returnTarget(to, ctx.publicHost, directory.list())
   const form = (req: FastifyRequest, reply: FastifyReply, lang: Lang, fields: { to: string, name: string, problem: PortalLoginProblem | null }, status = 200): FastifyReply => {
     if (fields.to !== '') allowFormRedirectTo(reply, fields.to)

@@ -24,8 +24,14 @@ export interface SshCommandResult {
   durationMs: number
 }
 
-/** Output kept per stream: enough for a diagnosis, bounded so a chatty command cannot grow memory. */
-const OUTPUT_LIMIT_BYTES = 4096
+/**
+ * Output kept per stream: its first 1.5 KiB and its last 2 KiB, enough for a diagnosis and bounded
+ * so a chatty command cannot grow memory. The end matters as much as the start: podman writes a
+ * pull's progress first and its "Error: ..." line last. Together they stay under the 4 KiB the
+ * wake and shutdown records keep (store/truncate.ts), so a stored copy is whole.
+ */
+const KEPT_HEAD_BYTES = 1536
+const KEPT_TAIL_BYTES = 2048
 
 /** The fingerprint exactly as `ssh-keygen -lf` prints it: unpadded base64 of SHA-256 over the key blob. */
 export function sha256Fingerprint (hostKey: Buffer): string {
@@ -33,16 +39,31 @@ export function sha256Fingerprint (hostKey: Buffer): string {
 }
 
 class CappedOutput {
-  private readonly chunks: Buffer[] = []
-  private size = 0
+  private readonly head: Buffer[] = []
+  private headSize = 0
+  private tail = Buffer.alloc(0)
+  private leftOut = 0
+
   push (chunk: Buffer): void {
-    if (this.size >= OUTPUT_LIMIT_BYTES) return
-    const part = chunk.subarray(0, OUTPUT_LIMIT_BYTES - this.size)
-    this.chunks.push(part)
-    this.size += part.length
+    const toHead = chunk.subarray(0, Math.max(0, KEPT_HEAD_BYTES - this.headSize))
+    if (toHead.length > 0) {
+      this.head.push(toHead)
+      this.headSize += toHead.length
+    }
+    const rest = chunk.subarray(toHead.length)
+    if (rest.length === 0) return
+    const joined = Buffer.concat([this.tail, rest])
+    const cut = Math.max(0, joined.length - KEPT_TAIL_BYTES)
+    this.leftOut += cut
+    // a copy: the slice would keep the whole of a large chunk alive
+    this.tail = cut === 0 ? joined : Buffer.from(joined.subarray(cut))
   }
 
-  text (): string { return Buffer.concat(this.chunks).toString('utf8') }
+  text (): string {
+    const head = Buffer.concat(this.head).toString('utf8')
+    const gap = this.leftOut === 0 ? '' : `\n[${this.leftOut} bytes left out]\n`
+    return head + gap + this.tail.toString('utf8')
+  }
 }
 
 async function readKey (relay: RelayConfig): Promise<Buffer> {

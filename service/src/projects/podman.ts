@@ -12,7 +12,7 @@ export interface PodmanOutcome {
   readonly command: string
   /** Null when the command ended without one (killed by a signal). */
   readonly exitCode: number | null
-  /** Each capped at 4 KiB by the SSH layer. */
+  /** Each cut to its first 1.5 KiB and last 2 KiB by the SSH layer. */
   readonly stderr: string
   readonly stdout: string
   readonly durationMs: number

@@ -55,10 +55,12 @@ test('ssh: a non-zero exit is returned, not thrown', async () => {
   assert.equal(result.stderr, 'no such host\n')
 })
 
-test('ssh: output is capped at 4 KiB per stream', async () => {
-  const result = await runSshCommand(relay(), "head -c 100000 /dev/zero | tr '\\0' x; head -c 9000 /dev/zero | tr '\\0' y >&2")
-  assert.equal(result.stdout, 'x'.repeat(4096))
-  assert.equal(result.stderr, 'y'.repeat(4096))
+test('ssh: each stream keeps its first 1.5 KiB and its last 2 KiB, and says how much it left out', async () => {
+  const result = await runSshCommand(relay(), "printf start; head -c 100000 /dev/zero | tr '\\0' x; printf end; head -c 9000 /dev/zero | tr '\\0' y >&2")
+  assert.equal(result.stdout, `start${'x'.repeat(1531)}\n[96424 bytes left out]\n${'x'.repeat(2045)}end`)
+  assert.equal(result.stderr, `${'y'.repeat(1536)}\n[5416 bytes left out]\n${'y'.repeat(2048)}`)
+  const short = await runSshCommand(relay(), 'printf "all of it"')
+  assert.equal(short.stdout, 'all of it', 'what fits is kept whole, unmarked')
 })
 
 test('ssh: a wrong pinned host key refuses before the command runs', async () => {

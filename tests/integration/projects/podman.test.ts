@@ -94,6 +94,19 @@ test('podman: a failed play is an outcome with its exit code, stderr and a one-l
     'podman kube play exited 125: initializing source docker://nginx:1.27: pinging container registry: no route to host')
 })
 
+test('podman: after a long pull log its error line still gives the reason, and what was kept is bounded', async () => {
+  const progress = Array.from({ length: 400 }, (_, i) => `Copying blob sha256:${String(i).padStart(64, '0')} ${i * 1024} / 409600 bytes`).join('\n')
+  const stderr = `Trying to pull docker.io/library/nginx:1.27...\n${progress}\nError: writing blob: adding layer with blob "sha256:0": no space left on device\n`
+  await standIn.behave({ exitCode: 125, stderr })
+  const outcome = await createPodman().apply(acme, hosting())
+  assert.ok(Buffer.byteLength(stderr) > 30_000, 'a log far over what is kept')
+  assert.ok(outcome.stderr.startsWith('Trying to pull docker.io/library/nginx:1.27...\n'), 'its start is kept')
+  assert.ok(outcome.stderr.endsWith('no space left on device\n'), 'and its end')
+  assert.match(outcome.stderr, /\n\[\d+ bytes left out\]\n/)
+  assert.ok(Buffer.byteLength(outcome.stderr) < 4096, `${Buffer.byteLength(outcome.stderr)} bytes kept`)
+  assert.equal(podmanFailureReason(outcome), 'podman kube play exited 125: writing blob: adding layer with blob "sha256:0": no space left on device')
+})
+
 test('podman: a wrong pinned host key runs nothing', async () => {
   const wrong = 'SHA256:' + 'A'.repeat(43)
   await assert.rejects(createPodman().apply(acme, hosting({ hostKeySha256: wrong })), (err: unknown) =>

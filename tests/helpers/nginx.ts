@@ -20,7 +20,9 @@ export const SHIPPED = {
   hall: '127.0.0.1:8080',
   domain: 'testing.audit-io.fr',
   upstream: 'https://192.168.1.20:8443',
-  publicHost: 'hall.audit-io.fr'
+  publicHost: 'hall.audit-io.fr',
+  projectHost: 'acme.testing.audit-io.fr',
+  projectUpstream: 'http://192.168.1.20:18080'
 } as const
 
 export interface NginxOptions {
@@ -28,6 +30,8 @@ export interface NginxOptions {
   upstream: string // where the protected domain goes once awake, 'http://127.0.0.1:PORT'
   domain: string // stands for testing.audit-io.fr
   publicHost: string // stands for hall.audit-io.fr (Hall's own pages)
+  /** The client projects' server block: these hosts stand for acme.testing.audit-io.fr, all to `upstream`. */
+  projects?: { hosts: readonly string[], upstream: string }
 }
 
 export interface RunningNginx {
@@ -58,6 +62,11 @@ export function renderShippedConf (opts: NginxOptions, ports: { port: number, ht
     const pattern = typeof from === 'string' ? new RegExp(escape(from), 'g') : from
     if (text.match(pattern) === null) throw new Error(`deploy/nginx/hall.conf no longer contains ${String(from)}: update tests/helpers/nginx.ts`)
     text = text.replace(pattern, to)
+  }
+  // before the domain's swap, whose name this one ends with
+  if (opts.projects !== undefined) {
+    swap(SHIPPED.projectHost, opts.projects.hosts.join(' '))
+    swap(SHIPPED.projectUpstream, opts.projects.upstream.replace(/\/+$/, ''))
   }
   swap(/^\s*listen \[::\]:\d+[^;]*;\n/gm, '') // loopback IPv4 only
   swap(/^\s*ssl_certificate(_key)? [^;]+;\n/gm, '')

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { freePort, spawnPinned, watch, type Watched } from './processes.js'
 
 /** Hall runs as deployed: the V8 flags of deploy/hall.service's ExecStart and the image's ENTRYPOINT. */
-export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=1', '--no-maglev']
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=1', '--no-maglev', '--heap-growing-percent=30']
 
 /** The built service, run as it is deployed: `node service/dist/cli.js serve`, settings in the environment. */
 

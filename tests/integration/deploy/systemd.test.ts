@@ -84,8 +84,8 @@ const pkg = (): { scripts: Record<string, string> } => JSON.parse(readFileSync(n
 
 test('ExecStart gives node the memory flags, the same as the Dockerfile\'s ENTRYPOINT, and this node accepts them', () => {
   const { nodeFlags } = execStart()
-  // a small young generation and no Maglev: the unit's comment says what each saves
-  assert.deepEqual(nodeFlags, ['--max-semi-space-size=1', '--no-maglev'])
+  // a small young generation, no Maglev, a slowly grown old generation: the unit's comment says what each saves
+  assert.deepEqual(nodeFlags, ['--max-semi-space-size=1', '--no-maglev', '--heap-growing-percent=30'])
   const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(new URL('Dockerfile', root), 'utf8'))
   assert.ok(entrypoint?.[1] !== undefined, 'the Dockerfile has a JSON-form ENTRYPOINT')
   assert.deepEqual(JSON.parse(entrypoint[1]), ['node', ...nodeFlags, 'service/dist/cli.js'])

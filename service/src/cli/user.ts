@@ -133,9 +133,13 @@ function shellUser (): string {
   }
 }
 
-/** Opened once the arguments and the password are known good; one transaction. */
+/**
+ * Opened once the arguments and the password are known good; one transaction, which takes the
+ * write lock first (BEGIN IMMEDIATE). A transaction that read first and wrote second would fail at
+ * once when a running Hall wrote in between, instead of waiting for the lock like a single write.
+ */
 function withStore<T> (dbFile: string, fn: (s: { accounts: Accounts, events: Events, projects: Projects }) => T): T {
-  return withDatabase(dbFile, db => db.transaction(() => fn({ accounts: createAccounts(db), events: createEvents(db), projects: createProjects(db) }))())
+  return withDatabase(dbFile, db => db.transaction(() => fn({ accounts: createAccounts(db), events: createEvents(db), projects: createProjects(db) })).immediate())
 }
 
 /** A bad name, a taken name or a short password is a bad argument: the message (one line) and exit 2. */

@@ -144,3 +144,19 @@ test('at a terminal, hall user add asks twice and never echoes the password', { 
   assert.equal(screen.includes('tty passphrase'), false, 'nothing typed is echoed')
   assert.equal(await verifyPassword('tty passphrase 123', stored(dbFile, 'zoe')!.passwordHash), true)
 })
+
+test('hall user add while another process is writing: it waits for that write and succeeds, as when Hall runs', async (t) => {
+  const dbFile = tempDb(t)
+  assert.equal((await hallUser(dbFile, ['add', 'alice'], 'correct horse battery')).code, 0)
+  const other = openStore(dbFile)
+  t.after(() => other.close())
+  // another process's write under way, as Hall's are: the command must not read, then find the data changed under it
+  other.exec('BEGIN IMMEDIATE')
+  createEvents(other).record({ at: Date.now(), level: 'info', server: null, kind: 'test-write', message: 'another process writes' })
+  const adding = hallUser(dbFile, ['add', 'bob'], 'another long passphrase')
+  await new Promise(resolve => setTimeout(resolve, 2000))
+  other.exec('COMMIT')
+  const run = await adding
+  assert.equal(run.code, 0, run.stderr)
+  assert.equal(stored(dbFile, 'bob')?.role, 'viewer')
+})

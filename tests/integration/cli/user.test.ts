@@ -10,22 +10,13 @@ import { openStore } from '../../../service/src/store/db.js'
 import { createEvents } from '../../../service/src/store/events.js'
 import { verifyPassword } from '../../../service/src/store/password-hash.js'
 import { skipUnless } from '../../helpers/missing-tool.js'
+import { runHall, type CliRun } from './run-hall.js'
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
-interface Run { code: number | null, stdout: string, stderr: string }
-
 /** `hall user ...` as a user runs it, `input` on its stdin (not a terminal: the first line is the password). */
-async function hallUser (dbFile: string, args: string[], input = ''): Promise<Run> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HALL_')))
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), 'service/src/cli.ts', 'user', ...args], { cwd: REPO_ROOT, env: { ...inherited, HALL_DB: dbFile }, timeout: 30_000 })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s })
-  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
-  child.stdin.end(input)
-  const code = await new Promise<number | null>(resolve => child.once('close', resolve))
-  return { code, stdout, stderr }
+async function hallUser (dbFile: string, args: string[], input = ''): Promise<CliRun> {
+  return await runHall(['user', ...args], { HALL_DB: dbFile }, input)
 }
 
 function tempDb (t: TestContext): string {

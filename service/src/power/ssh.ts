@@ -47,16 +47,17 @@ class CappedOutput {
   push (chunk: Buffer): void {
     const toHead = chunk.subarray(0, Math.max(0, KEPT_HEAD_BYTES - this.headSize))
     if (toHead.length > 0) {
-      this.head.push(toHead)
+      // a copy: a slice would keep the whole of a large chunk alive
+      this.head.push(Buffer.from(toHead))
       this.headSize += toHead.length
     }
     const rest = chunk.subarray(toHead.length)
     if (rest.length === 0) return
-    const joined = Buffer.concat([this.tail, rest])
-    const cut = Math.max(0, joined.length - KEPT_TAIL_BYTES)
-    this.leftOut += cut
-    // a copy: the slice would keep the whole of a large chunk alive
-    this.tail = cut === 0 ? joined : Buffer.from(joined.subarray(cut))
+    // only a chunk's end can stay, so no more than the tail's size is ever copied
+    const joined = Buffer.concat([this.tail, rest.subarray(Math.max(0, rest.length - KEPT_TAIL_BYTES))])
+    const kept = joined.subarray(Math.max(0, joined.length - KEPT_TAIL_BYTES))
+    this.leftOut += this.tail.length + rest.length - kept.length
+    this.tail = kept
   }
 
   text (): string {
